@@ -1,0 +1,1 @@
+"""certifolio: runs a French professional certification from end to end."""

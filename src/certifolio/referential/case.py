@@ -1,0 +1,1 @@
+def export_case_package(version): raise NotImplementedError

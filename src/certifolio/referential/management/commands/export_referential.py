@@ -1,0 +1,37 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from certifolio.referential.case import export_case_package
+from certifolio.referential.documents import dump_document
+from certifolio.referential.domain import serialize_version
+from certifolio.referential.models import Certification
+from certifolio.referential.queries import current_version, latest_version
+
+
+class Command(BaseCommand):
+    help = "Print a certification's referential as CASE 1.1 JSON or the certifolio format."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug")
+        parser.add_argument("--format", choices=["case", "json", "yaml"], default="json")
+        parser.add_argument(
+            "--version-number", type=int, dest="version_number",
+            help="Version number (default: the latest published one, else the draft).",
+        )
+
+    def handle(self, *args, slug, format, version_number, **options):
+        certification = Certification.objects.filter(slug=slug).first()
+        if certification is None:
+            raise CommandError(f"No certification with the slug {slug!r}.")
+        if version_number is not None:
+            version = certification.versions.filter(number=version_number).first()
+        else:
+            version = current_version(certification) or latest_version(certification)
+        if version is None:
+            raise CommandError(f"{slug} has no such version.")
+        if format == "case":
+            text = json.dumps(export_case_package(version), ensure_ascii=False, indent=2) + "\n"
+        else:
+            text = dump_document(serialize_version(version), fmt=format)
+        self.stdout.write(text, ending="")

@@ -1,0 +1,161 @@
+"""The certification's rules as data: grading scale, decision, award and jury rules.
+
+Each rule set is stored as JSON on a referential version. The defaults are those of
+the design (DESIGN.md §2: grading, deliberation, juries); a certifier who reads the
+rules otherwise changes the data, never the code. ``validate_policies`` is the one
+place that says whether a set of rules is usable; it runs when a version is published.
+"""
+
+from copy import deepcopy
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+DEFAULT_GRADING_SCALE = [
+    {"code": "non_acquis", "label": "Non acquis"},
+    {"code": "partiellement_acquis", "label": "Partiellement acquis"},
+    {"code": "acquis", "label": "Acquis"},
+]
+
+DEFAULT_DECISION_RULES = {
+    # A competency is validated when this share of its criteria reach min_level.
+    "competency_min_level": "acquis",
+    "competency_min_share": 1.0,
+    # A block is validated when this share of its competencies are validated.
+    "block_min_share": 1.0,
+    # Two jurors' levels this many steps apart are flagged for the deliberation.
+    "divergence_gap": 2,
+}
+
+# The title is awarded with every common block plus every block of one option.
+DEFAULT_AWARD_RULE = {"common_blocks": "all", "option_blocks": "all_of_one_option"}
+AWARD_COMMON_CHOICES = {"all"}
+AWARD_OPTION_CHOICES = {"all_of_one_option", "none"}
+
+DEFAULT_JURY_RULES = {
+    "min_members": 2,
+    "presidents": 1,
+    "min_external_share": 0.5,
+    "exclude_trainers": True,
+    "exclude_declared_ties": True,
+    "vae_min_qualified_members": 1,
+    "vae_gender_balance_warning": True,
+}
+
+
+def default_grading_scale():
+    return deepcopy(DEFAULT_GRADING_SCALE)
+
+
+def default_decision_rules():
+    return deepcopy(DEFAULT_DECISION_RULES)
+
+
+def default_award_rule():
+    return deepcopy(DEFAULT_AWARD_RULE)
+
+
+def default_jury_rules():
+    return deepcopy(DEFAULT_JURY_RULES)
+
+
+def _check_keys(name, value, expected, errors):
+    if not isinstance(value, dict):
+        errors.append(_("%(name)s must be an object.") % {"name": name})
+        return False
+    unknown = sorted(set(value) - set(expected))
+    missing = sorted(set(expected) - set(value))
+    if unknown:
+        errors.append(_("%(name)s: unknown keys %(keys)s.") % {"name": name, "keys": unknown})
+    if missing:
+        errors.append(_("%(name)s: missing keys %(keys)s.") % {"name": name, "keys": missing})
+    return not unknown and not missing
+
+
+def _is_share(value):
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 1
+
+
+def _is_count(value, minimum=0):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+
+
+def grading_scale_errors(scale) -> list[str]:
+    if not isinstance(scale, list) or len(scale) < 2:
+        return [_("The grading scale needs at least two levels.")]
+    errors = []
+    for level in scale:
+        if not (
+            isinstance(level, dict)
+            and set(level) == {"code", "label"}
+            and all(isinstance(level[key], str) and level[key].strip() for key in level)
+        ):
+            errors.append(_("Each level of the grading scale has a code and a label."))
+            return errors
+    codes = [level["code"] for level in scale]
+    if len(set(codes)) != len(codes):
+        errors.append(_("The grading scale has duplicate level codes."))
+    return errors
+
+
+def decision_rules_errors(rules, scale) -> list[str]:
+    errors = []
+    if not _check_keys(_("Decision rules"), rules, DEFAULT_DECISION_RULES, errors):
+        return errors
+    codes = [level["code"] for level in scale] if isinstance(scale, list) else []
+    if rules["competency_min_level"] not in codes:
+        errors.append(
+            _("Decision rules: the level %(level)s is not on the grading scale.")
+            % {"level": rules["competency_min_level"]}
+        )
+    for key in ("competency_min_share", "block_min_share"):
+        if not _is_share(rules[key]):
+            errors.append(
+                _("Decision rules: %(key)s must be a share above 0 and at most 1.") % {"key": key}
+            )
+    if not _is_count(rules["divergence_gap"], 1) or rules["divergence_gap"] >= max(len(codes), 2):
+        errors.append(_("Decision rules: divergence_gap must be between 1 and the scale's span."))
+    return errors
+
+
+def award_rule_errors(rule) -> list[str]:
+    errors = []
+    if not _check_keys(_("Award rule"), rule, DEFAULT_AWARD_RULE, errors):
+        return errors
+    if rule["common_blocks"] not in AWARD_COMMON_CHOICES:
+        errors.append(_("Award rule: common_blocks must be one of %(choices)s.")
+                      % {"choices": sorted(AWARD_COMMON_CHOICES)})
+    if rule["option_blocks"] not in AWARD_OPTION_CHOICES:
+        errors.append(_("Award rule: option_blocks must be one of %(choices)s.")
+                      % {"choices": sorted(AWARD_OPTION_CHOICES)})
+    return errors
+
+
+def jury_rules_errors(rules) -> list[str]:
+    errors = []
+    if not _check_keys(_("Jury rules"), rules, DEFAULT_JURY_RULES, errors):
+        return errors
+    if not _is_count(rules["min_members"], 1):
+        errors.append(_("Jury rules: min_members must be a whole number of at least 1."))
+    if not _is_count(rules["presidents"], 0) or rules["presidents"] > 1:
+        errors.append(_("Jury rules: presidents must be 0 or 1."))
+    if not (_is_share(rules["min_external_share"]) or rules["min_external_share"] == 0):
+        errors.append(_("Jury rules: min_external_share must be between 0 and 1."))
+    if not _is_count(rules["vae_min_qualified_members"], 0):
+        errors.append(_("Jury rules: vae_min_qualified_members must be a whole number."))
+    for key in ("exclude_trainers", "exclude_declared_ties", "vae_gender_balance_warning"):
+        if not isinstance(rules[key], bool):
+            errors.append(_("Jury rules: %(key)s must be true or false.") % {"key": key})
+    return errors
+
+
+def validate_policies(*, grading_scale, decision_rules, award_rule, jury_rules):
+    """Raise one ValidationError listing everything wrong with the rule set."""
+    errors = [
+        *grading_scale_errors(grading_scale),
+        *decision_rules_errors(decision_rules, grading_scale),
+        *award_rule_errors(award_rule),
+        *jury_rules_errors(jury_rules),
+    ]
+    if errors:
+        raise ValidationError(errors)

@@ -1,0 +1,97 @@
+"""Reads of the referential shared by pages, the API and the exports."""
+
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+
+from certifolio.common.text import fold
+from certifolio.referential.enums import VersionStatus
+from certifolio.referential.models import (
+    Block,
+    Certification,
+    Competency,
+    Criterion,
+    Option,
+    ReferentialVersion,
+)
+
+
+def version_tree(version: ReferentialVersion) -> tuple[list[Option], list[Block]]:
+    """Options and blocks of a version, competencies and criteria prefetched: 4 queries."""
+    options = list(Option.objects.filter(version=version).order_by("order", "code"))
+    option_by_id = {option.id: option for option in options}
+    blocks = list(
+        Block.objects.filter(version=version)
+        .order_by("order", "code")
+        .prefetch_related(
+            Prefetch(
+                "competencies",
+                queryset=Competency.objects.order_by("order", "code").prefetch_related(
+                    Prefetch("criteria", queryset=Criterion.objects.order_by("order"))
+                ),
+            )
+        )
+    )
+    for block in blocks:
+        # Reuse the version and options already in memory instead of a query per block.
+        block.version = version
+        block.option = option_by_id.get(block.option_id)
+        for competency in block.competencies.all():
+            competency.version = version
+            competency.block = block
+    return options, blocks
+
+
+def current_version(certification: Certification) -> ReferentialVersion | None:
+    """The latest published version: what the public sees and registrations use."""
+    return (
+        certification.versions.filter(status=VersionStatus.PUBLISHED)
+        .order_by("-number")
+        .select_related("certification")
+        .first()
+    )
+
+
+def latest_version(certification: Certification) -> ReferentialVersion | None:
+    return certification.versions.order_by("-number").select_related("certification").first()
+
+
+def current_versions():
+    """Every certification's latest published version, with block and competency counts."""
+    latest_published = (
+        ReferentialVersion.objects.filter(
+            certification=OuterRef("certification"), status=VersionStatus.PUBLISHED
+        )
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+    return (
+        ReferentialVersion.objects.filter(pk=Subquery(latest_published))
+        .select_related("certification")
+        .annotate(
+            block_count=Count("block", distinct=True),
+            competency_count=Count("competency", distinct=True),
+        )
+        .order_by("certification__title")
+    )
+
+
+def search_version(version: ReferentialVersion, text: str, *, limit: int = 200):
+    """Competencies and criteria of a version matching ``text``, ignoring case and accents."""
+    words = fold(text).split()
+    if not words:
+        return [], []
+    competency_filter = Q()
+    criterion_filter = Q()
+    for word in words:
+        competency_filter &= Q(search_text__contains=word)
+        criterion_filter &= Q(search_text__contains=word)
+    competencies = list(
+        Competency.objects.filter(competency_filter, version=version)
+        .select_related("block")
+        .order_by("block__order", "order")[:limit]
+    )
+    criteria = list(
+        Criterion.objects.filter(criterion_filter, version=version)
+        .select_related("competency__block")
+        .order_by("competency__block__order", "competency__order", "order")[:limit]
+    )
+    return competencies, criteria
