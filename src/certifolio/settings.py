@@ -144,6 +144,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Serve static files from the apps' folders without collectstatic, in development
 # and in the test suite; production runs collectstatic.
 WHITENOISE_USE_FINDERS = True

@@ -149,6 +149,14 @@ class ReferentialVersion(TimeStampedModel):
     def is_frozen(self) -> bool:
         return self.status == VersionStatus.PUBLISHED
 
+    def clean(self):
+        policies.validate_policies(
+            grading_scale=self.grading_scale,
+            decision_rules=self.decision_rules,
+            award_rule=self.award_rule,
+            jury_rules=self.jury_rules,
+        )
+
     def save(self, *args, **kwargs):
         if self.pk and type(self).objects.filter(pk=self.pk, status=VersionStatus.PUBLISHED).exists():
             raise FrozenVersionError(_("A published version is frozen; start a new draft to edit."))

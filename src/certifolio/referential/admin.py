@@ -1,0 +1,137 @@
+"""Editing drafts in the Django admin: the managers' editor at this stage.
+
+Permissions come from ``rules.py``: managers edit drafts; published versions are
+read-only for everyone (and the models refuse changes anyway).
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from rules.contrib.admin import ObjectPermissionsModelAdmin
+
+from certifolio.referential import domain
+from certifolio.referential.models import (
+    Block,
+    Certification,
+    Competency,
+    Criterion,
+    Option,
+    ReferentialVersion,
+)
+
+
+class DraftOnlyInline(admin.StackedInline):
+    """An inline editable only while the parent version is a draft."""
+
+    extra = 0
+
+    def _editable(self, obj):
+        version = getattr(obj, "version", obj)
+        return obj is None or not version.is_frozen
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and request.user.has_perm(f"referential.add_{self.opts.model_name}")
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and request.user.has_perm(f"referential.change_{self.opts.model_name}")
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and request.user.has_perm(f"referential.delete_{self.opts.model_name}")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(f"referential.view_{self.opts.model_name}")
+
+
+class OptionInline(DraftOnlyInline):
+    model = Option
+    fields = ["code", "title", "order"]
+
+
+class BlockInline(DraftOnlyInline):
+    model = Block
+    fields = ["code", "title", "order", "option", "edit_link"]
+    readonly_fields = ["edit_link"]
+    show_change_link = True
+
+    @admin.display(description=_("competencies"))
+    def edit_link(self, obj):
+        return obj.competencies.count() if obj.pk else "—"
+
+
+class CompetencyInline(DraftOnlyInline):
+    model = Competency
+    fields = ["code", "statement", "items", "order"]
+    show_change_link = True
+
+
+class CriterionInline(DraftOnlyInline):
+    model = Criterion
+    fields = ["title", "indicator", "order"]
+
+
+@admin.register(Certification)
+class CertificationAdmin(ObjectPermissionsModelAdmin):
+    list_display = ["title", "number", "certifier_name", "status"]
+    search_fields = ["title", "number", "certifier_name"]
+    readonly_fields = ["uuid"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(ReferentialVersion)
+class ReferentialVersionAdmin(ObjectPermissionsModelAdmin):
+    list_display = ["certification", "number", "status", "published_at", "public_page"]
+    list_filter = ["status", "certification"]
+    readonly_fields = ["status", "published_at", "published_by", "content_hash"]
+    fields = [
+        "certification", "number", "label", "status", "published_at", "published_by",
+        "grading_scale", "decision_rules", "award_rule", "jury_rules", "content_hash",
+    ]
+    inlines = [OptionInline, BlockInline]
+    actions = ["publish"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_frozen:
+            return self.fields
+        return super().get_readonly_fields(request, obj)
+
+    @admin.display(description=_("page"))
+    def public_page(self, obj):
+        url = obj.certification.get_absolute_url() + f"?version={obj.number}"
+        return format_html('<a href="{}">{}</a>', url, _("view"))
+
+    @admin.action(description=_("Publish the selected draft versions"))
+    def publish(self, request, queryset):
+        for version in queryset:
+            try:
+                domain.publish_version(version, user=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{version}: {' '.join(error.messages)}", level=messages.ERROR
+                )
+            else:
+                self.message_user(request, _("%s is published.") % version, messages.SUCCESS)
+
+
+@admin.register(Block)
+class BlockAdmin(ObjectPermissionsModelAdmin):
+    list_display = ["code", "title", "version", "option"]
+    list_filter = ["version__certification"]
+    fields = ["code", "title", "order", "option", "description", "activities",
+              "evaluation_modality"]
+    inlines = [CompetencyInline]
+
+    def has_add_permission(self, request):
+        return False  # blocks are added from their version's page
+
+
+@admin.register(Competency)
+class CompetencyAdmin(ObjectPermissionsModelAdmin):
+    list_display = ["code", "statement", "block"]
+    list_filter = ["version__certification"]
+    search_fields = ["code", "statement"]
+    fields = ["block", "code", "statement", "items", "order"]
+    inlines = [CriterionInline]
+
+    def has_add_permission(self, request):
+        return False  # competencies are added from their block's page

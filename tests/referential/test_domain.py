@@ -1,0 +1,155 @@
+import copy
+
+import pytest
+from django.utils import translation
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+
+from certifolio.referential import domain
+from certifolio.referential.documents import ReferentialDocumentError
+from certifolio.referential.enums import VersionStatus
+from certifolio.referential.models import (
+    Block,
+    Certification,
+    Competency,
+    Criterion,
+    FrozenVersionError,
+    ReferentialVersion,
+)
+from tests.factories import manager
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English here; the French ones are tested on the pages."""
+    with translation.override("en"):
+        yield
+
+
+def _row_counts():
+    return [m.objects.count() for m in (Certification, ReferentialVersion, Block, Criterion)]
+
+
+def test_published_version_refuses_edits(seed_version):
+    criterion = Criterion.objects.filter(version=seed_version).first()
+    criterion.title = "Changed"
+
+    with pytest.raises(FrozenVersionError):
+        criterion.save()
+    with pytest.raises(FrozenVersionError):
+        seed_version.save()
+
+
+def test_start_draft_copies_the_tree_and_keeps_identifiers(seed_version):
+    draft = domain.start_draft(seed_version.certification)
+
+    assert (draft.number, draft.status) == (2, VersionStatus.DRAFT)
+    assert Criterion.objects.filter(version=draft).count() == 99
+    assert set(Competency.objects.filter(version=draft).values_list("uuid", flat=True)) == set(
+        Competency.objects.filter(version=seed_version).values_list("uuid", flat=True)
+    )
+
+
+def test_start_draft_twice_is_refused(seed_version):
+    domain.start_draft(seed_version.certification)
+
+    with pytest.raises(ValidationError, match="draft version already exists"):
+        domain.start_draft(seed_version.certification)
+
+
+def test_edit_draft_then_publish_leaves_the_old_version_unchanged(seed_version):
+    user = manager()
+    draft = domain.start_draft(seed_version.certification, user=user)
+    criterion = Criterion.objects.get(version=draft, competency__code="C1.1", order=0)
+    criterion.title = "Nouveau titre"
+    criterion.save()
+
+    published = domain.publish_version(draft, user=user)
+
+    assert (published.status, published.published_by) == (VersionStatus.PUBLISHED, user)
+    old = Criterion.objects.get(version=seed_version, competency__code="C1.1", order=0)
+    assert old.title.startswith("Les solutions proposées sont pertinentes")
+
+
+def test_publish_refuses_a_competency_without_criteria(seed_version):
+    draft = domain.start_draft(seed_version.certification)
+    Criterion.objects.filter(version=draft, competency__code="C2.1").delete()
+
+    with pytest.raises(ValidationError) as raised:
+        domain.publish_version(draft)
+
+    assert raised.value.messages == ["Competency C2.1 has no evaluation criterion."]
+    assert ReferentialVersion.objects.get(pk=draft.pk).status == VersionStatus.DRAFT
+
+
+def test_publish_refuses_invalid_rules(seed_version):
+    draft = domain.start_draft(seed_version.certification)
+    ReferentialVersion.objects.filter(pk=draft.pk).update(
+        decision_rules={**draft.decision_rules, "competency_min_level": "excellent"}
+    )
+
+    with pytest.raises(ValidationError) as raised:
+        domain.publish_version(draft)
+
+    assert raised.value.messages == [
+        "Decision rules: the level excellent is not on the grading scale."
+    ]
+
+
+def test_load_referential_refuses_duplicate_block_codes_and_writes_nothing(seed_document, db):
+    document = copy.deepcopy(seed_document)
+    document["version"]["blocks"][1]["code"] = "BC01"
+
+    with pytest.raises(ReferentialDocumentError, match="The block code BC01 is used twice."):
+        domain.load_referential(document)
+
+    assert _row_counts() == [0, 0, 0, 0]
+
+
+def test_load_referential_refuses_unknown_option(seed_document, db):
+    document = copy.deepcopy(seed_document)
+    document["version"]["blocks"][3]["option"] = "XYZ"
+
+    with pytest.raises(ReferentialDocumentError, match="names the option XYZ"):
+        domain.load_referential(document)
+
+
+def test_load_referential_refuses_a_bad_rncp_number(seed_document, db):
+    document = copy.deepcopy(seed_document)
+    document["certification"]["number"] = "RNCP1234567"
+
+    with pytest.raises(ReferentialDocumentError, match="certification/number"):
+        domain.load_referential(document)
+
+
+def test_load_referential_changed_content_makes_a_new_version(seed_version, seed_document):
+    document = copy.deepcopy(seed_document)
+    document["version"]["blocks"][0]["title"] = "Conception (révisée)"
+
+    result = domain.load_referential(document)
+
+    assert (result.changed, result.version.number) == (True, 2)
+    assert Block.objects.get(version=seed_version, code="BC01").title == (
+        "Conception des services d'infrastructure et logiciel"
+    )
+
+
+def test_load_referential_command_on_malformed_file_fails_and_writes_nothing(tmp_path, db):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("format: [unclosed\n", encoding="utf-8")
+
+    with pytest.raises(CommandError, match="not valid YAML or JSON"):
+        call_command("load_referential", str(broken))
+
+    assert _row_counts() == [0, 0, 0, 0]
+
+
+def test_export_json_then_load_is_unchanged(seed_version, tmp_path, capsys):
+    call_command("export_referential", "expert-ingenierie-informatique", "--format", "json")
+    exported = tmp_path / "export.json"
+    exported.write_text(capsys.readouterr().out, encoding="utf-8")
+
+    call_command("load_referential", str(exported))
+
+    assert capsys.readouterr().out.endswith("version 1 (Published) unchanged\n")
+    assert ReferentialVersion.objects.count() == 1

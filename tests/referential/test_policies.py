@@ -1,0 +1,75 @@
+import pytest
+from django.utils import translation
+from django.core.exceptions import ValidationError
+
+from certifolio.referential import policies
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English here; the French ones are tested on the pages."""
+    with translation.override("en"):
+        yield
+
+
+def _defaults(**overrides):
+    values = {
+        "grading_scale": policies.default_grading_scale(),
+        "decision_rules": policies.default_decision_rules(),
+        "award_rule": policies.default_award_rule(),
+        "jury_rules": policies.default_jury_rules(),
+    }
+    values.update(overrides)
+    return values
+
+
+def test_validate_policies_accepts_the_defaults():
+    policies.validate_policies(**_defaults())
+
+
+def test_default_rules_are_those_of_the_design():
+    assert [level["code"] for level in policies.default_grading_scale()] == [
+        "non_acquis", "partiellement_acquis", "acquis",
+    ]  # fmt: skip
+    assert policies.default_jury_rules()["min_members"] == 2
+    assert policies.default_jury_rules()["min_external_share"] == 0.5
+    assert policies.default_award_rule() == {
+        "common_blocks": "all", "option_blocks": "all_of_one_option",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (
+            {"grading_scale": [{"code": "ok", "label": "OK"}]},
+            "The grading scale needs at least two levels.",
+        ),
+        (
+            {"award_rule": {"common_blocks": "all", "option_blocks": "any"}},
+            "Award rule: option_blocks must be one of ['all_of_one_option', 'none'].",
+        ),
+        (
+            {"jury_rules": {**policies.DEFAULT_JURY_RULES, "min_members": 0}},
+            "Jury rules: min_members must be a whole number of at least 1.",
+        ),
+        (
+            {"jury_rules": {**policies.DEFAULT_JURY_RULES, "presidents": 2}},
+            "Jury rules: presidents must be 0 or 1.",
+        ),
+        (
+            {"decision_rules": {**policies.DEFAULT_DECISION_RULES, "block_min_share": 1.5}},
+            "Decision rules: block_min_share must be a share above 0 and at most 1.",
+        ),
+        (
+            {"decision_rules": {"competency_min_level": "acquis"}},
+            "Decision rules: missing keys ['block_min_share', 'competency_min_share', "
+            "'divergence_gap'].",
+        ),
+    ],
+)
+def test_validate_policies_refuses_bad_rules(overrides, message):
+    with pytest.raises(ValidationError) as raised:
+        policies.validate_policies(**_defaults(**overrides))
+
+    assert raised.value.messages[0] == message
