@@ -1,0 +1,38 @@
+"""Shared start-up of the benchmarks: Django on a fresh SQLite database in a temp folder."""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def setup_django() -> None:
+    """Point certifolio at a throw-away data folder (unless DATABASE_URL says otherwise)."""
+    os.environ.setdefault("CERTIFOLIO_DATA_DIR", tempfile.mkdtemp(prefix="certifolio-bench-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "certifolio.settings")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
+    sys.path.insert(0, str(ROOT))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def timed(function, *, repeat: int) -> tuple[float, float]:
+    """Median and best wall time of ``function`` over ``repeat`` runs, in milliseconds."""
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples), min(samples)
+
+
+def report(**values) -> None:
+    """The one machine-readable line every benchmark ends with."""
+    print("RESULT " + " ".join(f"{key}={value}" for key, value in values.items()))
