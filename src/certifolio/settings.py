@@ -179,6 +179,9 @@ if env_bool("HTTPS"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Base of the URIs of exported CASE items (their identifiers are the items' UUIDs).
+CASE_URI_BASE = os.environ.get("CASE_URI_BASE", "urn:certifolio:")
+
 # Where the seed title's referential ships inside the package.
 SEED_REFERENTIAL = BASE_DIR / "referential" / "data" / "expert-ingenierie-informatique.yaml"
 

@@ -339,6 +339,8 @@ def test_version_current_query_count(client, seed_version, django_assert_num_que
 
 # CASE
 
+CASE_KEYS = {"CFDocument", "CFItems", "CFAssociations", "CFDefinitions", "CFRubrics"}
+
 
 @pytest.mark.parametrize("version", ["1", "current"])
 def test_version_case_anonymous_gets_package(client, seed_version, version):
@@ -346,14 +348,31 @@ def test_version_case_anonymous_gets_package(client, seed_version, version):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json; charset=utf-8"
-    assert {"CFDocument", "CFItems", "CFAssociations"} <= set(response.json())
+    body = response.json()
+    assert set(body) == CASE_KEYS
+    document = body["CFDocument"]
+    assert (document["identifier"], document["version"], document["adoptionStatus"]) == (
+        str(seed_version.certification.uuid),
+        "1",
+        "Adopted",
+    )
+    # 4 blocks, 18 competencies and 2 options.
+    assert len(body["CFItems"]) == 24
 
 
 def test_version_case_draft_is_readable_by_manager(manager_client, draft):
     response = manager_client.get(f"{BASE}/versions/2/case")
 
     assert response.status_code == 200
-    assert {"CFDocument", "CFItems", "CFAssociations"} <= set(response.json())
+    document = response.json()["CFDocument"]
+    assert (document["version"], document["adoptionStatus"]) == ("2", "Draft")
+
+
+def test_version_case_query_count(client, seed_version, django_assert_num_queries):
+    with django_assert_num_queries(5):
+        response = client.get(f"{BASE}/versions/1/case")
+
+    assert response.status_code == 200
 
 
 # OpenAPI

@@ -1,9 +1,9 @@
 import copy
 
 import pytest
-from django.utils import translation
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from certifolio.referential import domain
 from certifolio.referential.documents import ReferentialDocumentError
@@ -100,7 +100,7 @@ def test_load_referential_refuses_duplicate_block_codes_and_writes_nothing(seed_
     document = copy.deepcopy(seed_document)
     document["version"]["blocks"][1]["code"] = "BC01"
 
-    with pytest.raises(ReferentialDocumentError, match="The block code BC01 is used twice."):
+    with pytest.raises(ReferentialDocumentError, match=r"The block code BC01 is used twice\."):
         domain.load_referential(document)
 
     assert _row_counts() == [0, 0, 0, 0]
@@ -153,3 +153,13 @@ def test_export_json_then_load_is_unchanged(seed_version, tmp_path, capsys):
 
     assert capsys.readouterr().out.endswith("version 1 (Published) unchanged\n")
     assert ReferentialVersion.objects.count() == 1
+
+
+def test_load_referential_refuses_invalid_rules_even_as_a_draft(seed_document, db):
+    document = copy.deepcopy(seed_document)
+    document["version"]["jury_rules"] = {"min_members": 0}
+
+    with pytest.raises(ReferentialDocumentError, match=r"Jury rules: (unknown|missing) keys"):
+        domain.load_referential(document, publish=False)
+
+    assert _row_counts() == [0, 0, 0, 0]

@@ -1,6 +1,6 @@
 import pytest
-from django.utils import translation
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from certifolio.referential import policies
 

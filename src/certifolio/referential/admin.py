@@ -31,13 +31,19 @@ class DraftOnlyInline(admin.StackedInline):
         return obj is None or not version.is_frozen
 
     def has_add_permission(self, request, obj=None):
-        return self._editable(obj) and request.user.has_perm(f"referential.add_{self.opts.model_name}")
+        return self._editable(obj) and request.user.has_perm(
+            f"referential.add_{self.opts.model_name}"
+        )
 
     def has_change_permission(self, request, obj=None):
-        return self._editable(obj) and request.user.has_perm(f"referential.change_{self.opts.model_name}")
+        return self._editable(obj) and request.user.has_perm(
+            f"referential.change_{self.opts.model_name}"
+        )
 
     def has_delete_permission(self, request, obj=None):
-        return self._editable(obj) and request.user.has_perm(f"referential.delete_{self.opts.model_name}")
+        return self._editable(obj) and request.user.has_perm(
+            f"referential.delete_{self.opts.model_name}"
+        )
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(f"referential.view_{self.opts.model_name}")
@@ -84,8 +90,17 @@ class ReferentialVersionAdmin(ObjectPermissionsModelAdmin):
     list_filter = ["status", "certification"]
     readonly_fields = ["status", "published_at", "published_by", "content_hash"]
     fields = [
-        "certification", "number", "label", "status", "published_at", "published_by",
-        "grading_scale", "decision_rules", "award_rule", "jury_rules", "content_hash",
+        "certification",
+        "number",
+        "label",
+        "status",
+        "published_at",
+        "published_by",
+        "grading_scale",
+        "decision_rules",
+        "award_rule",
+        "jury_rules",
+        "content_hash",
     ]
     inlines = [OptionInline, BlockInline]
     actions = ["publish"]
@@ -117,8 +132,15 @@ class ReferentialVersionAdmin(ObjectPermissionsModelAdmin):
 class BlockAdmin(ObjectPermissionsModelAdmin):
     list_display = ["code", "title", "version", "option"]
     list_filter = ["version__certification"]
-    fields = ["code", "title", "order", "option", "description", "activities",
-              "evaluation_modality"]
+    fields = [
+        "code",
+        "title",
+        "order",
+        "option",
+        "description",
+        "activities",
+        "evaluation_modality",
+    ]
     inlines = [CompetencyInline]
 
     def has_add_permission(self, request):

@@ -40,8 +40,9 @@ def parse_document(text: str) -> dict:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise ReferentialDocumentError(_("The file is not valid YAML or JSON: %(error)s")
-                                       % {"error": error}) from error
+        raise ReferentialDocumentError(
+            _("The file is not valid YAML or JSON: %(error)s") % {"error": error}
+        ) from error
     if not isinstance(data, dict):
         raise ReferentialDocumentError(_("The file does not contain a referential document."))
     return data
@@ -51,8 +52,9 @@ def read_document(path: Path | str) -> dict:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ReferentialDocumentError(_("Cannot read %(path)s: %(error)s")
-                                       % {"path": path, "error": error}) from error
+        raise ReferentialDocumentError(
+            _("Cannot read %(path)s: %(error)s") % {"path": path, "error": error}
+        ) from error
     return parse_document(text)
 
 
@@ -77,32 +79,45 @@ def tree_errors(tree: dict) -> list[str]:
     """Structural problems of a version's tree (options and blocks), as sentences."""
     errors = []
     option_codes = [option["code"] for option in tree.get("options", [])]
-    errors += [_("The option code %(code)s is used twice.") % {"code": code}
-               for code in _duplicates(option_codes)]
+    errors += [
+        _("The option code %(code)s is used twice.") % {"code": code}
+        for code in _duplicates(option_codes)
+    ]
     blocks = tree.get("blocks", [])
     if not blocks:
         errors.append(_("The referential has no block."))
-    errors += [_("The block code %(code)s is used twice.") % {"code": code}
-               for code in _duplicates(block["code"] for block in blocks)]
+    errors += [
+        _("The block code %(code)s is used twice.") % {"code": code}
+        for code in _duplicates(block["code"] for block in blocks)
+    ]
     competency_codes = []
     used_options = set()
     for block in blocks:
         if block.get("option") is not None:
             used_options.add(block["option"])
             if block["option"] not in option_codes:
-                errors.append(_("Block %(block)s names the option %(option)s, which does not "
-                                "exist.") % {"block": block["code"], "option": block["option"]})
+                errors.append(
+                    _("Block %(block)s names the option %(option)s, which does not exist.")
+                    % {"block": block["code"], "option": block["option"]}
+                )
         if not block["competencies"]:
             errors.append(_("Block %(block)s has no competency.") % {"block": block["code"]})
         for competency in block["competencies"]:
             competency_codes.append(competency["code"])
             if not competency["criteria"]:
-                errors.append(_("Competency %(code)s has no evaluation criterion.")
-                              % {"code": competency["code"]})
-    errors += [_("The competency code %(code)s is used twice.") % {"code": code}
-               for code in _duplicates(competency_codes)]
-    errors += [_("The option %(option)s has no block.") % {"option": code}
-               for code in option_codes if code not in used_options]
+                errors.append(
+                    _("Competency %(code)s has no evaluation criterion.")
+                    % {"code": competency["code"]}
+                )
+    errors += [
+        _("The competency code %(code)s is used twice.") % {"code": code}
+        for code in _duplicates(competency_codes)
+    ]
+    errors += [
+        _("The option %(option)s has no block.") % {"option": code}
+        for code in option_codes
+        if code not in used_options
+    ]
     return errors
 
 

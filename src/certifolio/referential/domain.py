@@ -38,8 +38,15 @@ POLICY_DEFAULTS = {
     "jury_rules": policies.default_jury_rules,
 }
 CERTIFICATION_FIELDS = (
-    "title", "number", "level_national", "level_eu", "nsf_codes", "certifier_name",
-    "certifier_siret", "decision_date", "status",
+    "title",
+    "number",
+    "level_national",
+    "level_eu",
+    "nsf_codes",
+    "certifier_name",
+    "certifier_siret",
+    "decision_date",
+    "status",
 )
 
 
@@ -68,7 +75,8 @@ def serialize_version(version: ReferentialVersion) -> dict:
             "slug": certification.slug,
             **{field: getattr(certification, field) for field in CERTIFICATION_FIELDS},
             "decision_date": certification.decision_date.isoformat()
-            if certification.decision_date else None,
+            if certification.decision_date
+            else None,
             "certifier_siret": certification.certifier_siret or None,
         },
         "version": tree,
@@ -91,8 +99,11 @@ def _serialize_block(block: Block) -> dict:
                 "statement": competency.statement,
                 "items": competency.items,
                 "criteria": [
-                    {"id": str(criterion.uuid), "title": criterion.title,
-                     "indicator": criterion.indicator}
+                    {
+                        "id": str(criterion.uuid),
+                        "title": criterion.title,
+                        "indicator": criterion.indicator,
+                    }
                     for criterion in competency.criteria.all()
                 ],
             }
@@ -106,8 +117,10 @@ def _normalised_tree(tree: dict) -> dict:
     return {
         "label": tree.get("label", ""),
         **{field: tree.get(field) or POLICY_DEFAULTS[field]() for field in POLICY_FIELDS},
-        "options": [{"code": o["code"], "title": o["title"], "id": o.get("id")}
-                    for o in tree.get("options", [])],
+        "options": [
+            {"code": o["code"], "title": o["title"], "id": o.get("id")}
+            for o in tree.get("options", [])
+        ],
         "blocks": [
             {
                 "id": block.get("id"),
@@ -124,8 +137,11 @@ def _normalised_tree(tree: dict) -> dict:
                         "statement": competency["statement"],
                         "items": competency.get("items", []),
                         "criteria": [
-                            {"id": criterion.get("id"), "title": criterion["title"],
-                             "indicator": criterion.get("indicator", "")}
+                            {
+                                "id": criterion.get("id"),
+                                "title": criterion["title"],
+                                "indicator": criterion.get("indicator", ""),
+                            }
                             for criterion in competency["criteria"]
                         ],
                     }
@@ -142,7 +158,9 @@ def _certification_values(data: dict) -> dict:
     values["nsf_codes"] = values["nsf_codes"] or []
     values["certifier_siret"] = values["certifier_siret"] or ""
     values["status"] = values["status"] or "active"
-    values["decision_date"] = parse_date(values["decision_date"]) if values["decision_date"] else None
+    values["decision_date"] = (
+        parse_date(values["decision_date"]) if values["decision_date"] else None
+    )
     return values
 
 
@@ -169,8 +187,9 @@ def _save_certification(data: dict) -> tuple[Certification, bool]:
 
 def _format_validation_error(error: ValidationError) -> str:
     if hasattr(error, "error_dict"):
-        return "\n".join(f"{field}: {' '.join(messages)}"
-                         for field, messages in error.message_dict.items())
+        return "\n".join(
+            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+        )
     return "\n".join(error.messages)
 
 
@@ -183,8 +202,12 @@ def load_referential(document: dict, *, publish: bool = True, user=None) -> Load
     draft (replacing what the draft held) or a new version, published when asked.
     """
     check_document(document)
-    certification, changed = _save_certification(document["certification"])
     tree = _normalised_tree(document["version"])
+    try:
+        policies.validate_policies(**{field: tree[field] for field in POLICY_FIELDS})
+    except ValidationError as error:
+        raise ReferentialDocumentError("\n".join(error.messages)) from error
+    certification, changed = _save_certification(document["certification"])
     digest = content_hash(tree)
     latest = certification.versions.order_by("-number").first()
     if latest and latest.content_hash == digest and (latest.is_frozen or not publish):
@@ -212,15 +235,24 @@ def build_version_content(version: ReferentialVersion, tree: dict) -> None:
     """Create the options, blocks, competencies and criteria of a fresh draft."""
     slug = version.certification.slug
     options = Option.objects.bulk_create(
-        Option(version=version, code=data["code"], title=data["title"], order=index,
-               uuid=data.get("id") or derived_id(slug, "option", data["code"]))
+        Option(
+            version=version,
+            code=data["code"],
+            title=data["title"],
+            order=index,
+            uuid=data.get("id") or derived_id(slug, "option", data["code"]),
+        )
         for index, data in enumerate(tree.get("options", []))
     )
     option_by_code = {option.code: option for option in options}
     blocks = Block.objects.bulk_create(
         Block(
-            version=version, code=data["code"], title=data["title"], order=index,
-            description=data.get("description", ""), activities=data.get("activities", []),
+            version=version,
+            code=data["code"],
+            title=data["title"],
+            order=index,
+            description=data.get("description", ""),
+            activities=data.get("activities", []),
             evaluation_modality=data.get("evaluation_modality", ""),
             option=option_by_code.get(data.get("option")),
             uuid=data.get("id") or derived_id(slug, "block", data["code"]),
@@ -231,18 +263,27 @@ def build_version_content(version: ReferentialVersion, tree: dict) -> None:
     for block, block_data in zip(blocks, tree["blocks"], strict=True):
         for index, data in enumerate(block_data["competencies"]):
             items = data.get("items", [])
-            competencies.append(Competency(
-                version=version, block=block, code=data["code"], statement=data["statement"],
-                items=items, order=index,
-                search_text=competency_search_text(data["code"], data["statement"], items),
-                uuid=data.get("id") or derived_id(slug, "competency", data["code"]),
-            ))
+            competencies.append(
+                Competency(
+                    version=version,
+                    block=block,
+                    code=data["code"],
+                    statement=data["statement"],
+                    items=items,
+                    order=index,
+                    search_text=competency_search_text(data["code"], data["statement"], items),
+                    uuid=data.get("id") or derived_id(slug, "competency", data["code"]),
+                )
+            )
             competency_data.append(data)
     Competency.objects.bulk_create(competencies)
     Criterion.objects.bulk_create(
         Criterion(
-            version=version, competency=competency, title=data["title"],
-            indicator=data.get("indicator", ""), order=index,
+            version=version,
+            competency=competency,
+            title=data["title"],
+            indicator=data.get("indicator", ""),
+            order=index,
             search_text=criterion_search_text(data["title"], data.get("indicator", "")),
             uuid=data.get("id") or derived_id(slug, "criterion", competency.code, str(index)),
         )
@@ -275,8 +316,9 @@ def publish_version(version: ReferentialVersion, *, user=None) -> ReferentialVer
     version.status = VersionStatus.PUBLISHED
     version.published_at = timezone.now()
     version.published_by = user
-    version.save(update_fields=["status", "published_at", "published_by", "content_hash",
-                                "updated_at"])
+    version.save(
+        update_fields=["status", "published_at", "published_by", "content_hash", "updated_at"]
+    )
     return version
 
 
@@ -286,8 +328,9 @@ def start_draft(certification: Certification, *, user=None) -> ReferentialVersio
     certification = Certification.objects.select_for_update().get(pk=certification.pk)
     latest = certification.versions.order_by("-number").first()
     if latest is not None and not latest.is_frozen:
-        raise ValidationError(_("A draft version already exists; edit it or publish it first."),
-                              code="draft_exists")
+        raise ValidationError(
+            _("A draft version already exists; edit it or publish it first."), code="draft_exists"
+        )
     version = ReferentialVersion(
         certification=certification, number=(latest.number + 1) if latest else 1
     )

@@ -60,9 +60,7 @@ class Certification(TimeStampedModel):
     certifier_siret = models.CharField(
         _("certifier's SIRET"), max_length=14, blank=True, validators=[validate_siret]
     )
-    decision_date = models.DateField(
-        _("France Compétences decision date"), null=True, blank=True
-    )
+    decision_date = models.DateField(_("France Compétences decision date"), null=True, blank=True)
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -90,8 +88,10 @@ class Certification(TimeStampedModel):
         """The registered number, or a clear refusal for documents that legally need it."""
         if not self.number:
             raise ValidationError(
-                _("The certification “%(title)s” has no RNCP or RS number yet; a "
-                  "certification manager must set it first."),
+                _(
+                    "The certification “%(title)s” has no RNCP or RS number yet; a "
+                    "certification manager must set it first."
+                ),
                 params={"title": self.title},
                 code="number_missing",
             )
@@ -121,9 +121,7 @@ class ReferentialVersion(TimeStampedModel):
     grading_scale = models.JSONField(_("grading scale"), default=policies.default_grading_scale)
     decision_rules = models.JSONField(_("decision rules"), default=policies.default_decision_rules)
     award_rule = models.JSONField(_("award rule"), default=policies.default_award_rule)
-    jury_rules = models.JSONField(
-        _("jury composition rules"), default=policies.default_jury_rules
-    )
+    jury_rules = models.JSONField(_("jury composition rules"), default=policies.default_jury_rules)
     # SHA-256 of the canonical JSON of the content; loading an unchanged file is a no-op.
     content_hash = models.CharField(_("content hash"), max_length=64, blank=True)
 
@@ -158,7 +156,10 @@ class ReferentialVersion(TimeStampedModel):
         )
 
     def save(self, *args, **kwargs):
-        if self.pk and type(self).objects.filter(pk=self.pk, status=VersionStatus.PUBLISHED).exists():
+        if (
+            self.pk
+            and type(self).objects.filter(pk=self.pk, status=VersionStatus.PUBLISHED).exists()
+        ):
             raise FrozenVersionError(_("A published version is frozen; start a new draft to edit."))
         super().save(*args, **kwargs)
 
@@ -187,6 +188,14 @@ class VersionContent(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        self.check_not_frozen()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.check_not_frozen()
+        return super().delete(*args, **kwargs)
+
     def inherit_version(self):
         """Set ``version`` from the parent; subclasses with a parent override it."""
 
@@ -196,14 +205,6 @@ class VersionContent(models.Model):
             pk=self.version_id, status=VersionStatus.PUBLISHED
         ).exists():
             raise FrozenVersionError(_("A published version is frozen; start a new draft to edit."))
-
-    def save(self, *args, **kwargs):
-        self.check_not_frozen()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self.check_not_frozen()
-        return super().delete(*args, **kwargs)
 
 
 def _unique_uuid_per_version(name):
@@ -307,6 +308,12 @@ class Competency(VersionContent):
     def __str__(self):
         return f"{self.code} {self.statement}"
 
+    def save(self, *args, **kwargs):
+        self.search_text = competency_search_text(self.code, self.statement, self.items)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse(
             "web:competency",
@@ -315,12 +322,6 @@ class Competency(VersionContent):
 
     def inherit_version(self):
         self.version_id = self.block.version_id
-
-    def save(self, *args, **kwargs):
-        self.search_text = competency_search_text(self.code, self.statement, self.items)
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
-        super().save(*args, **kwargs)
 
 
 class Criterion(VersionContent):
@@ -346,11 +347,11 @@ class Criterion(VersionContent):
     def __str__(self):
         return self.title
 
-    def inherit_version(self):
-        self.version_id = self.competency.version_id
-
     def save(self, *args, **kwargs):
         self.search_text = criterion_search_text(self.title, self.indicator)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
+
+    def inherit_version(self):
+        self.version_id = self.competency.version_id

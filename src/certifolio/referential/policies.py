@@ -123,11 +123,15 @@ def award_rule_errors(rule) -> list[str]:
     if not _check_keys(_("Award rule"), rule, DEFAULT_AWARD_RULE, errors):
         return errors
     if rule["common_blocks"] not in AWARD_COMMON_CHOICES:
-        errors.append(_("Award rule: common_blocks must be one of %(choices)s.")
-                      % {"choices": sorted(AWARD_COMMON_CHOICES)})
+        errors.append(
+            _("Award rule: common_blocks must be one of %(choices)s.")
+            % {"choices": sorted(AWARD_COMMON_CHOICES)}
+        )
     if rule["option_blocks"] not in AWARD_OPTION_CHOICES:
-        errors.append(_("Award rule: option_blocks must be one of %(choices)s.")
-                      % {"choices": sorted(AWARD_OPTION_CHOICES)})
+        errors.append(
+            _("Award rule: option_blocks must be one of %(choices)s.")
+            % {"choices": sorted(AWARD_OPTION_CHOICES)}
+        )
     return errors
 
 

@@ -86,8 +86,11 @@ def normalise_fiche_number(value: str) -> str:
     number = (value or "").strip().upper()
     if not re.match(CERTIFICATION_NUMBER_RE, number):
         raise RncpImportError(
-            _("Invalid fiche number “%(value)s”: expected RNCP or RS followed by up to six "
-              "digits, such as RNCP34592 or RS5487.") % {"value": value}
+            _(
+                "Invalid fiche number “%(value)s”: expected RNCP or RS followed by up to six "
+                "digits, such as RNCP34592 or RS5487."
+            )
+            % {"value": value}
         )
     return number
 
@@ -97,8 +100,10 @@ def _check_not_imported(number: str) -> None:
     existing = Certification.objects.filter(Q(number=number) | Q(slug=slug)).first()
     if existing is not None:
         raise RncpImportError(
-            _("The certification %(number)s already exists (“%(title)s”, slug %(slug)s); "
-              "the import only creates new certifications.")
+            _(
+                "The certification %(number)s already exists (“%(title)s”, slug %(slug)s); "
+                "the import only creates new certifications."
+            )
             % {"number": number, "title": existing.title, "slug": existing.slug}
         )
 
@@ -127,8 +132,13 @@ def iter_fiches(path: Path, *, report: Report | None = None) -> Iterator[etree._
     try:
         with open(path, "rb") as source:
             events = etree.iterparse(
-                source, events=("end",), tag=("FICHE", "VERSION_FLUX"),
-                resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                source,
+                events=("end",),
+                tag=("FICHE", "VERSION_FLUX"),
+                resolve_entities=False,
+                no_network=True,
+                load_dtd=False,
+                huge_tree=False,
             )
             for _event, element in events:
                 if element.tag == "VERSION_FLUX":
@@ -141,9 +151,11 @@ def iter_fiches(path: Path, *, report: Report | None = None) -> Iterator[etree._
                     del element.getparent()[0]
     except etree.XMLSyntaxError as error:
         line, column = error.position if error.position else (error.lineno, 0)
+        # libxml2 ends its message with the position, which is given once already.
+        message = re.sub(r",? line \d+, column \d+$", "", error.msg or str(error))
         raise RncpImportError(
-            _("%(path)s is not well-formed XML (line %(line)s, column %(column)s): "
-              "%(error)s") % {"path": path, "line": line, "column": column, "error": error.msg}
+            _("%(path)s is not well-formed XML (line %(line)s, column %(column)s): %(error)s")
+            % {"path": path, "line": line, "column": column, "error": message}
         ) from error
     except OSError as error:
         raise RncpImportError(
@@ -154,9 +166,13 @@ def iter_fiches(path: Path, *, report: Report | None = None) -> Iterator[etree._
 def _check_flux_version(value: str | None, report: Report) -> None:
     version = (value or "").strip()
     if version != FLUX_VERSION:
-        report(_("The export declares flux version %(version)s; this import follows flux "
-                 "%(expected)s. Check the result.")
-               % {"version": version or "?", "expected": FLUX_VERSION})
+        report(
+            _(
+                "The export declares flux version %(version)s; this import follows flux "
+                "%(expected)s. Check the result."
+            )
+            % {"version": version or "?", "expected": FLUX_VERSION}
+        )
 
 
 def _ignore(message: str) -> None:
@@ -172,8 +188,7 @@ def fiche_document(fiche: etree._Element, *, report: Report | None = None) -> di
     number = (fiche.findtext("NUMERO_FICHE") or "").strip()
     title = inline_text(fiche.findtext("INTITULE"))
     if not title:
-        raise RncpImportError(_("Fiche %(number)s has no title (INTITULE).")
-                              % {"number": number})
+        raise RncpImportError(_("Fiche %(number)s has no title (INTITULE).") % {"number": number})
     level_eu, level_national = _levels(fiche, number, report)
     certifier_name, certifier_siret = _certifier(fiche, number, report)
     return {
@@ -220,8 +235,10 @@ def _certifier(fiche, number: str, report: Report) -> tuple[str, str | None]:
     try:
         validate_siret(siret)
     except ValidationError:
-        report(_("The certifier's SIRET “%(siret)s” is not valid; it is left empty.")
-               % {"siret": siret})
+        report(
+            _("The certifier's SIRET “%(siret)s” is not valid; it is left empty.")
+            % {"siret": siret}
+        )
         return name, None
     return name, siret
 
@@ -244,8 +261,10 @@ def _date(fiche, tag: str, report: Report) -> str | None:
     try:
         return datetime.strptime(raw, "%d/%m/%Y").date().isoformat()
     except ValueError:
-        report(_("The date %(tag)s “%(value)s” is not a JJ/MM/AAAA date; it is left empty.")
-               % {"tag": tag, "value": raw})
+        report(
+            _("The date %(tag)s “%(value)s” is not a JJ/MM/AAAA date; it is left empty.")
+            % {"tag": tag, "value": raw}
+        )
         return None
 
 
@@ -257,13 +276,17 @@ def _blocks(fiche, number: str, title: str, report: Report) -> list[dict]:
         if number.startswith("RNCP"):
             report(_("The fiche has no block; its attested competencies make one block BC01."))
         block = _block(
-            "BC01", title, fiche.findtext("CAPACITES_ATTESTEES"),
+            "BC01",
+            title,
+            fiche.findtext("CAPACITES_ATTESTEES"),
             fiche.findtext("MODALITES_EVALUATION"),
         )
         if not block["competencies"]:
             raise RncpImportError(
-                _("Fiche %(number)s has neither blocks nor attested competencies "
-                  "(CAPACITES_ATTESTEES): there is nothing to build a referential from.")
+                _(
+                    "Fiche %(number)s has neither blocks nor attested competencies "
+                    "(CAPACITES_ATTESTEES): there is nothing to build a referential from."
+                )
                 % {"number": number}
             )
         return [block]
@@ -273,17 +296,28 @@ def _blocks(fiche, number: str, title: str, report: Report) -> list[dict]:
         match = re.search(r"BC(\d{2})$", raw_code)
         code = f"BC{match[1]}" if match else f"BC{index:02d}"
         if not match:
-            report(_("The block code “%(raw)s” does not end with BC and two digits; the "
-                     "block is numbered %(code)s.") % {"raw": raw_code, "code": code})
+            report(
+                _(
+                    "The block code “%(raw)s” does not end with BC and two digits; the "
+                    "block is numbered %(code)s."
+                )
+                % {"raw": raw_code, "code": code}
+            )
         block_title = inline_text(element.findtext("LIBELLE"))
         if not block_title:
             block_title = code
             report(_("Block %(code)s has no title; its code stands in.") % {"code": code})
-        block = _block(code, block_title, element.findtext("LISTE_COMPETENCES"),
-                       element.findtext("MODALITES_EVALUATION"))
+        block = _block(
+            code,
+            block_title,
+            element.findtext("LISTE_COMPETENCES"),
+            element.findtext("MODALITES_EVALUATION"),
+        )
         if not block["competencies"]:
-            report(_("Block %(code)s lists no competency; its title stands in as its only "
-                     "competency.") % {"code": code})
+            report(
+                _("Block %(code)s lists no competency; its title stands in as its only competency.")
+                % {"code": code}
+            )
             block["competencies"] = _competencies(code, [block_title])
         blocks.append(block)
     return blocks
@@ -311,9 +345,8 @@ def _block(code: str, title: str, competencies_raw, modality_raw) -> dict:
 def _competencies(block_code: str, statements: list[str]) -> list[dict]:
     if len(statements) > MAX_COMPETENCIES_PER_BLOCK:
         raise RncpImportError(
-            _("Block %(code)s lists %(count)s competencies; at most %(max)s can be "
-              "imported.") % {"code": block_code, "count": len(statements),
-                              "max": MAX_COMPETENCIES_PER_BLOCK}
+            _("Block %(code)s lists %(count)s competencies; at most %(max)s can be imported.")
+            % {"code": block_code, "count": len(statements), "max": MAX_COMPETENCIES_PER_BLOCK}
         )
     block_number = int(block_code[2:])
     return [
@@ -333,12 +366,13 @@ def _competencies(block_code: str, statements: list[str]) -> list[dict]:
 HTML_TAG_RE = re.compile(
     r"</?(?:p|br|li|ul|ol|div|span|strong|em|b|i|u|h[1-6]|table|tr|td|th)\b[^>]*>", re.I
 )
-HTML_BLOCK_TAGS = frozenset({
-    "p", "br", "li", "ul", "ol", "div", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr",
-    "td", "th", "dl", "dt", "dd", "blockquote", "section", "article", "pre", "hr",
-})
+HTML_BLOCK_TAG_RE = re.compile(
+    r"(?:p|br|li|ul|ol|div|h[1-6]|table|tr|td|th|dl|dt|dd|blockquote|section|article|pre|hr)",
+    re.I,
+)
 ENTITY_RE = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
-BULLETS = "-*•●▪◦–—·"
+# Hyphen, asterisk, bullets • ● ▪ ◦, en and em dashes, middle dot.
+BULLETS = "-*\u2022\u25cf\u25aa\u25e6\u2013\u2014\u00b7"
 BULLET_RE = re.compile(f"^[{re.escape(BULLETS)}]+\\s*")
 # A numbering or a bullet alone ("3.1", "A1C1.", "C.1.", "-"), cut from its text.
 # Each repetition starts with a dot or a capital, so that no run of digits can be cut
@@ -367,31 +401,36 @@ def text_segments(raw: str | None) -> list[str]:
     """
     if not raw or not raw.strip():
         return []
+    if not HTML_TAG_RE.search(raw):
+        # Entities left after XML decoding: "&eacute;", or "&lt;p&gt;" encoded twice.
+        raw = ENTITY_RE.sub(lambda match: html.unescape(match[0]), raw)
     if HTML_TAG_RE.search(raw):
-        lines = _html_lines(raw)
-        pieces = [" ".join(line.split()) for line in lines]
+        pieces = [" ".join(line.split()) for line in _html_lines(raw)]
     else:
-        text = ENTITY_RE.sub(lambda match: html.unescape(match[0]), raw)
         pieces = []
-        for line in text.splitlines():
+        for line in raw.splitlines():
             pieces += _split_space_runs(line)
     return _merge_markers([piece for piece in pieces if piece])
 
 
 def _html_lines(raw: str) -> list[str]:
+    """The lines of an HTML text: block elements and <br> end lines, not newlines."""
     root = lxml_html.fragment_fromstring(raw, create_parent="div")
     parts: list[str] = []
 
+    def add_text(text: str | None) -> None:
+        if text:
+            parts.append(re.sub(r"\s+", " ", text))
+
     def walk(element):
-        block = isinstance(element.tag, str) and element.tag.lower() in HTML_BLOCK_TAGS
+        block = isinstance(element.tag, str) and HTML_BLOCK_TAG_RE.fullmatch(element.tag)
         if block:
             parts.append("\n")
-        if isinstance(element.tag, str) and element.text:  # not a comment's text
-            parts.append(element.text)
+        if isinstance(element.tag, str):  # a comment's text is no text
+            add_text(element.text)
         for child in element:
             walk(child)
-            if child.tail:
-                parts.append(child.tail)
+            add_text(child.tail)
         if block:
             parts.append("\n")
 

@@ -29,8 +29,10 @@ def validate_nsf_codes(value):
     wrong = [code for code in value if not NSF_CODE_RE.match(code)]
     if wrong:
         raise ValidationError(
-            _("Invalid NSF code(s): %(codes)s. An NSF code is three digits, optionally "
-              "followed by a letter (326, 326n)."),
+            _(
+                "Invalid NSF code(s): %(codes)s. An NSF code is three digits, optionally "
+                "followed by a letter (326, 326n)."
+            ),
             params={"codes": ", ".join(wrong)},
         )
 

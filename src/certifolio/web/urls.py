@@ -8,9 +8,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("certifications/<slug:slug>/", views.certification_detail, name="certification"),
-    path(
-        "certifications/<slug:slug>/blocks/<str:code>/", views.block_detail, name="block"
-    ),
+    path("certifications/<slug:slug>/blocks/<str:code>/", views.block_detail, name="block"),
     path(
         "certifications/<slug:slug>/competencies/<str:code>/",
         views.competency_detail,

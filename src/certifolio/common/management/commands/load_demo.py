@@ -35,6 +35,6 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
             for role in roles:
                 RoleGrant.objects.get_or_create(user=user, role=role)
-        self.stdout.write("\nDemo accounts (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
         for email, _first, _last, roles, _staff in DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:<36} {', '.join(str(role.label) for role in roles)}")

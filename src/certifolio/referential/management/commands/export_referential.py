@@ -16,7 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("slug")
         parser.add_argument("--format", choices=["case", "json", "yaml"], default="json")
         parser.add_argument(
-            "--version-number", type=int, dest="version_number",
+            "--version-number",
+            type=int,
+            dest="version_number",
             help="Version number (default: the latest published one, else the draft).",
         )
 
