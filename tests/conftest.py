@@ -2,9 +2,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from certifolio.referential.documents import read_document
 from certifolio.referential.domain import load_referential
+from tests.factories import with_totp
 
 # The shared reference formats and the seed live beside the repository.
 SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
@@ -15,6 +18,29 @@ SEED_TEXT = SHARED_DIR / "seed" / "referentiel-expert-ingenierie-informatique.tx
 @pytest.fixture(autouse=True)
 def _isolated_media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in French: a request in English leaves its language on the thread."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def verified_login(client):
+    """Log a user in as if they had given their second factor (as managers must)."""
+
+    def login(user):
+        device = with_totp(user)
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return login
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
 import factory
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from certifolio.accounts.enums import Role
-from certifolio.accounts.models import RoleGrant, User
+from certifolio.accounts.models import Organisation, RoleGrant, User
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -22,3 +24,28 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def manager(**kwargs):
     return UserFactory(roles=[Role.MANAGER], **kwargs)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Centre de formation {n}")
+
+
+def candidate(organisation=None, **kwargs):
+    return UserFactory(roles=[Role.CANDIDATE], organisation=organisation, **kwargs)
+
+
+def centre_staff(organisation, **kwargs):
+    return UserFactory(roles=[Role.CENTRE_STAFF], organisation=organisation, **kwargs)
+
+
+def with_totp(user):
+    """Give ``user`` a confirmed authenticator device; returns the device."""
+    return TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+
+
+def totp_code(device, steps_ahead=0) -> str:
+    """The code ``device`` accepts; ``steps_ahead`` avoids the replay guard in one test."""
+    return f"{totp(device.bin_key, drift=steps_ahead):06d}"

@@ -1,9 +1,19 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from certifolio.api.api import api
+from certifolio.web.views.accounts import LogoutView
 
 urlpatterns = [
+    # One way in: the administration's own login and logout give way to the site's, which
+    # carry the lockout and the second factor.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="web:login", query_string=True),
+        name="admin_login",
+    ),
+    path("admin/logout/", LogoutView.as_view(), name="admin_logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -41,8 +41,8 @@ def draft(seed_version):
 
 
 @pytest.fixture
-def manager_client(client, db):
-    client.force_login(manager())
+def manager_client(client, db, verified_login):
+    verified_login(manager())
     return client
 
 
@@ -387,8 +387,11 @@ def test_openapi_document_declares_the_paths(client, db):
         "/api/v1/certifications/{slug}",
         "/api/v1/certifications/{slug}/versions/current",
         "/api/v1/certifications/{slug}/versions/current/case",
+        "/api/v1/certifications/{slug}/versions/draft",
         "/api/v1/certifications/{slug}/versions/{number}",
         "/api/v1/certifications/{slug}/versions/{number}/case",
+        "/api/v1/certifications/{slug}/versions/{number}/publish",
+        "/api/v1/me",
     ]
 
 

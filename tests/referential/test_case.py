@@ -7,6 +7,7 @@ from io import StringIO
 import jsonschema
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from certifolio.referential.case import (
     SCHEMA_PATH,
@@ -25,6 +26,14 @@ from certifolio.referential.models import (
     ReferentialVersion,
 )
 from tests.conftest import FORMATS_DIR
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English here; French ones are tested on the pages."""
+    with translation.override("en"):
+        yield
+
 
 SEED_SLUG = "expert-ingenierie-informatique"
 CASE_SCHEMA = FORMATS_DIR / "case-v1p1-cfpackage.schema.json"
@@ -234,7 +243,7 @@ def test_import_case_command_round_trips(seed_version, tmp_path):
     call_command("import_case", str(path), stdout=out)
 
     assert out.getvalue() == (
-        f"{SEED_SLUG}: version 2 (Version de travail) created with 2 options, 4 blocks, "
+        f"{SEED_SLUG}: version 2 (Draft) created with 2 options, 4 blocks, "
         "18 competencies and 99 criteria.\n"
     )
     assert _comparable(_export_command("--version-number", "2")) == _comparable(package)
@@ -375,7 +384,6 @@ def test_import_case_package_invalid_referential_refused(seed_version):
         import_case_package(package)
 
     assert str(raised.value) == (
-        "The package does not make a valid referential:\n"
-        "Le code de bloc BC01 est utilisé deux fois."
+        "The package does not make a valid referential:\nThe block code BC01 is used twice."
     )
     assert _row_counts() == counts_before

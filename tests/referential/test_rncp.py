@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from lxml import etree
 
 from certifolio.referential.enums import CertificationStatus, VersionStatus
@@ -65,6 +66,13 @@ Soutenance orale devant un jury</MODALITES_EVALUATION>
   <ACTIF>Oui</ACTIF>
 </FICHE>
 """
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English here; French ones are tested on the pages."""
+    with translation.override("en"):
+        yield
 
 
 @cache
@@ -515,6 +523,7 @@ from pathlib import Path
 import django
 django.setup()
 from certifolio.referential.rncp import read_fiche_document
+
 
 def peak_resident_bytes():
     status = Path("/proc/self/status").read_text()

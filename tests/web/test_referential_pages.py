@@ -105,9 +105,9 @@ def test_draft_version_is_404_for_anonymous_and_non_manager(client, seed_version
     assert client.get(url).status_code == 404
 
 
-def test_draft_version_is_shown_to_a_manager(client, seed_version):
+def test_draft_version_is_shown_to_a_manager(client, seed_version, verified_login):
     draft = domain.start_draft(seed_version.certification)
-    client.force_login(manager())
+    verified_login(manager())
 
     response = client.get(reverse("web:certification", args=[SLUG]) + f"?version={draft.number}")
 
@@ -127,8 +127,8 @@ def test_version_list_redirects_anonymous_to_login(client, seed_version):
     assert response.status_code == 302
 
 
-def test_manager_opens_and_publishes_a_draft(client, seed_version):
-    client.force_login(manager())
+def test_manager_opens_and_publishes_a_draft(client, seed_version, verified_login):
+    verified_login(manager())
 
     client.post(reverse("web:version_start_draft", args=[SLUG]))
     response = client.post(reverse("web:version_publish", args=[SLUG, 2]), follow=True)
@@ -137,10 +137,10 @@ def test_manager_opens_and_publishes_a_draft(client, seed_version):
     assert "La version 2 est publiée." in response.text
 
 
-def test_publish_with_errors_shows_them_and_keeps_the_draft(client, seed_version):
+def test_publish_with_errors_shows_them_and_keeps_the_draft(client, seed_version, verified_login):
     draft = domain.start_draft(seed_version.certification)
     Criterion.objects.filter(version=draft, competency__code="C3.2").delete()
-    client.force_login(manager())
+    verified_login(manager())
 
     response = client.post(reverse("web:version_publish", args=[SLUG, 2]), follow=True)
 
@@ -183,10 +183,11 @@ def test_accessibility_statement_is_served(client, db):
     assert "RGAA 4.1" in response.text
 
 
-def test_admin_lets_a_manager_edit_a_draft_but_not_a_published_version(client, seed_version):
-    user = manager(is_staff=True)
+def test_admin_lets_a_manager_edit_a_draft_but_not_a_published_version(
+    client, seed_version, verified_login
+):
     draft = domain.start_draft(seed_version.certification)
-    client.force_login(user)
+    verified_login(manager(is_staff=True))
 
     published = client.get(
         reverse("admin:referential_referentialversion_change", args=[seed_version.pk])

@@ -1,4 +1,8 @@
-"""Permission predicates on people and their roles."""
+"""Permission predicates on people and their roles.
+
+Who sees whom: managers and auditors see everybody (auditors read only); the staff of a
+training centre see the candidates of their own centre; a candidate sees himself.
+"""
 
 import rules
 
@@ -15,3 +19,20 @@ def has_role(role: Role) -> rules.Predicate:
 
 is_manager = has_role(Role.MANAGER)
 is_auditor = has_role(Role.AUDITOR)
+is_juror = has_role(Role.JUROR)
+is_candidate = has_role(Role.CANDIDATE)
+is_centre_staff = has_role(Role.CENTRE_STAFF)
+
+
+@rules.predicate
+def can_see_person(user, person) -> bool:
+    # The rule itself lives in queries.visible_people, shared with the list pages.
+    from certifolio.accounts.queries import visible_people
+
+    return person is not None and visible_people(user).filter(pk=person.pk).exists()
+
+
+rules.add_perm("accounts.list_people", is_manager | is_auditor | is_centre_staff)
+rules.add_perm("accounts.view_person", can_see_person)
+rules.add_perm("accounts.manage_people", is_manager)
+rules.add_perm("accounts.invite", is_manager)

@@ -1,25 +1,43 @@
 """The REST API, served under /api/v1/: OpenAPI at openapi.json, interactive docs at docs.
 
-Authentication is the Django session for now; reads of published content need none.
-Errors answer ``{"detail": "..."}`` in the request's language.
+Callers authenticate with a personal API token or the Django session (``auth.py``);
+reads of published content need neither. Errors answer ``{"detail": "..."}`` in the
+request's language.
 """
 
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 
-from certifolio.api import referential
+from certifolio.api import accounts, referential
+from certifolio.api.auth import AUTHENTICATED, PUBLIC, TokenRefused
 
 api = NinjaAPI(
     title="certifolio API",
     version="1",
     description="Referentials of French professional certifications (RNCP, RS).",
     urls_namespace="api",
+    # Endpoints need a person unless they say otherwise, as the referential's reads do.
+    auth=AUTHENTICATED,
 )
-api.add_router("/certifications", referential.router)
+api.add_router("/certifications", referential.router, auth=PUBLIC)
+api.add_router("", accounts.router)
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
     # ninja's own handler answers in English whatever the language.
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request, exc):
+    # ninja raises it, in English, when no authentication passed; a refused token says why.
+    if isinstance(exc, TokenRefused):
+        detail = exc.message
+    else:
+        detail = _("Authentication required: log in or send a personal API token.")
+    response = api.create_response(request, {"detail": detail}, status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response

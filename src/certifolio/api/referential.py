@@ -1,13 +1,18 @@
-"""Read endpoints of the referential: certifications, versions and their CASE export.
+"""Endpoints of the referential: certifications, versions and their CASE export, and
+the managers' version actions (open a draft, publish it).
 
 Published versions are public. A draft answers 404, exactly as a missing version
-does, to whoever is not a certification manager, so drafts cannot be probed.
+does, to whoever is not a certification manager, so drafts cannot be probed; so do the
+actions to whoever may not take them. The actions call the same domain functions, with
+the same permissions, as the pages.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Field, Router, Status
 from ninja.errors import HttpError
 
+from certifolio.api.auth import AUTHENTICATED
 from certifolio.api.schemas import (
     CasePackageOut,
     CertificationDetail,
@@ -15,15 +20,26 @@ from certifolio.api.schemas import (
     CertificationSummaryOut,
     ErrorOut,
     VersionOut,
+    VersionSummaryOut,
     VersionTree,
 )
-from certifolio.referential import queries
+from certifolio.referential import domain, queries
 from certifolio.referential.case import export_case_package
 from certifolio.referential.models import Certification, ReferentialVersion
 
 router = Router(tags=["referential"])
 
 VIEW_VERSION = "referential.view_version"
+START_DRAFT = "referential.start_draft"
+PUBLISH_VERSION = "referential.publish_version"
+
+
+class InvalidOut(ErrorOut):
+    errors: list[str] = Field(description="Every reason, in the request's language.")
+
+
+def _invalid(error: ValidationError) -> Status:
+    return Status(422, {"detail": " ".join(error.messages), "errors": error.messages})
 
 
 def not_found() -> HttpError:
@@ -128,3 +144,46 @@ def get_current_version_case(request, slug: str):
 )
 def get_version_case(request, slug: str, number: int):
     return export_case_package(_visible_version(request, slug, number))
+
+
+@router.post(
+    "/{slug}/versions/draft",
+    auth=AUTHENTICATED,
+    response={201: VersionSummaryOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut},
+    operation_id="start_draft",
+    summary="Open a new draft version",
+    description="Copies the latest version into a new draft; items keep their identifiers. "
+    "Certification managers only (404 to others); 422 while a draft already exists.",
+)
+def start_draft(request, slug: str):
+    certification = _certification(slug)
+    if not request.user.has_perm(START_DRAFT):
+        raise not_found()
+    try:
+        version = domain.start_draft(certification, user=request.user)
+    except ValidationError as error:
+        return _invalid(error)
+    return Status(201, version)
+
+
+@router.post(
+    "/{slug}/versions/{int:number}/publish",
+    auth=AUTHENTICATED,
+    response={200: VersionSummaryOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut},
+    operation_id="publish_version",
+    summary="Publish a draft version",
+    description="Checks the draft's content and rules, then freezes it. Certification managers "
+    "only; anything but a draft answers 404. 422 lists what prevents publishing.",
+)
+def publish_version(request, slug: str, number: int):
+    version = (
+        ReferentialVersion.objects.filter(certification__slug=slug, number=number)
+        .select_related("certification")
+        .first()
+    )
+    if version is None or not request.user.has_perm(PUBLISH_VERSION, version):
+        raise not_found()
+    try:
+        return domain.publish_version(version, user=request.user)
+    except ValidationError as error:
+        return _invalid(error)

@@ -1,4 +1,8 @@
+import uuid
+
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +12,103 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AuditEventImmutableError(Exception):
+    """Raised when something tries to change or delete an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Updates and deletes are refused; events are appended by ``record_event``."""
+
+    def update(self, **kwargs):
+        raise AuditEventImmutableError("Audit events cannot be changed.")
+
+    def delete(self):
+        raise AuditEventImmutableError("Audit events cannot be deleted.")
+
+    def bulk_update(self, *args, **kwargs):
+        raise AuditEventImmutableError("Audit events cannot be changed.")
+
+
+class AuditEvent(models.Model):
+    """One entry of the audit trail, chained to the previous one by its hash.
+
+    ``hash`` is the SHA-256 of the previous event's hash followed by the canonical JSON
+    of the hashed fields (every field but ``actor``, ``prev_hash`` and ``hash``; see
+    ``certifolio.common.audit``). ``actor`` is a convenience link that becomes null when
+    the user is deleted; ``actor_uuid`` and ``actor_label`` keep who it was.
+    """
+
+    uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveBigIntegerField(_("sequence"), unique=True, editable=False)
+    occurred_at = models.DateTimeField(_("occurred at"), editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_uuid = models.UUIDField(_("actor identifier"), null=True, blank=True)
+    actor_label = models.CharField(_("actor"), max_length=254, blank=True)
+    action = models.CharField(_("action"), max_length=100)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object identifier"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    # Text rather than an IP field: the hash covers the exact stored text, and a database
+    # type such as PostgreSQL's inet may rewrite the address on the way back.
+    ip = models.CharField(_("IP address"), max_length=45, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
+    hash = models.CharField(_("hash"), max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-sequence"]
+        indexes = [
+            models.Index(fields=["action", "sequence"], name="audit_action_idx"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["occurred_at"], name="audit_occurred_idx"),
+        ]
+
+    def __str__(self):
+        return f"#{self.sequence} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditEventImmutableError("Audit events cannot be changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("web:audit_event", kwargs={"uuid": self.uuid})
+
+    def delete(self, *args, **kwargs):
+        raise AuditEventImmutableError("Audit events cannot be deleted.")
+
+
+class AuditChainHead(models.Model):
+    """The one row that holds the chain's last sequence and hash.
+
+    Appending locks this row (``select_for_update``), so two writers never chain onto
+    the same event; ``verify_chain`` also checks that the last event matches it, which
+    catches events removed from the end.
+    """
+
+    sequence = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
+
+    def __str__(self):
+        return f"#{self.sequence} {self.hash}"

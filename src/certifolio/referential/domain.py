@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from certifolio.common.audit import record_event
 from certifolio.referential import policies
 from certifolio.referential.documents import (
     FORMAT,
@@ -211,6 +212,8 @@ def load_referential(document: dict, *, publish: bool = True, user=None) -> Load
     digest = content_hash(tree)
     latest = certification.versions.order_by("-number").first()
     if latest and latest.content_hash == digest and (latest.is_frozen or not publish):
+        if changed:
+            _record_loaded(latest, user=user)
         return LoadResult(latest, changed)
     if latest and not latest.is_frozen:
         version = latest
@@ -228,7 +231,21 @@ def load_referential(document: dict, *, publish: bool = True, user=None) -> Load
     build_version_content(version, tree)
     if publish:
         version = publish_version(version, user=user)
+    _record_loaded(version, user=user)
     return LoadResult(version, True)
+
+
+def _record_loaded(version: ReferentialVersion, *, user) -> None:
+    record_event(
+        "referential.loaded",
+        obj=version,
+        actor=user,
+        after={
+            "number": version.number,
+            "status": version.status,
+            "content_hash": version.content_hash,
+        },
+    )
 
 
 def build_version_content(version: ReferentialVersion, tree: dict) -> None:
@@ -319,6 +336,12 @@ def publish_version(version: ReferentialVersion, *, user=None) -> ReferentialVer
     version.save(
         update_fields=["status", "published_at", "published_by", "content_hash", "updated_at"]
     )
+    record_event(
+        "referential.version_published",
+        obj=version,
+        actor=user,
+        after={"number": version.number, "content_hash": version.content_hash},
+    )
     return version
 
 
@@ -336,12 +359,15 @@ def start_draft(certification: Certification, *, user=None) -> ReferentialVersio
     )
     if latest is None:
         version.save()
-        return version
-    tree = serialize_version(latest)["version"]
-    version.label = ""
-    for field in POLICY_FIELDS:
-        setattr(version, field, tree[field])
-    version.content_hash = latest.content_hash
-    version.save()
-    build_version_content(version, tree)
+    else:
+        tree = serialize_version(latest)["version"]
+        version.label = ""
+        for field in POLICY_FIELDS:
+            setattr(version, field, tree[field])
+        version.content_hash = latest.content_hash
+        version.save()
+        build_version_content(version, tree)
+    record_event(
+        "referential.draft_started", obj=version, actor=user, after={"number": version.number}
+    )
     return version

@@ -101,6 +101,7 @@ class Certification(TimeStampedModel):
 class ReferentialVersion(TimeStampedModel):
     """One version of a certification's referential; frozen once published."""
 
+    uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
     certification = models.ForeignKey(
         Certification, on_delete=models.PROTECT, related_name="versions"
     )

@@ -1,17 +1,49 @@
+"""Demo data: the seed title, two training centres and an account for every role.
+
+Demo accounts share one password; the manager and the juror must log in with a second
+factor, so they get an authenticator key derived from their address (printed below;
+`certifolio demo_totp EMAIL` prints the current code). Never load this in production.
+"""
+
+import hashlib
+from base64 import b32encode
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from certifolio.accounts.enums import Role
-from certifolio.accounts.models import RoleGrant, User
+from certifolio.accounts.enums import OrganisationKind, Role
+from certifolio.accounts.models import Organisation, RoleGrant, User
 from certifolio.referential.documents import read_document
 from certifolio.referential.domain import load_referential
 
 DEMO_PASSWORD = "demo-certifolio-2026"  # noqa: S105 - a demo account, printed on purpose
+DEMO_DOMAIN = "demo.certifolio.fr"
+CENTRES = {
+    "lyon": "Campus Numérique de Lyon",
+    "nantes": "École des Réseaux de Nantes",
+}
+# e-mail (before the domain), first name, last name, roles, training centre
 DEMO_ACCOUNTS = [
-    # e-mail, first name, last name, roles, may use the administration
-    ("manager@demo.certifolio.fr", "Claire", "Martin", [Role.MANAGER], True),
+    ("responsable", "Claire", "Martin", [Role.MANAGER], None),
+    ("jure", "Thomas", "Bernard", [Role.JUROR], None),
+    ("auditeur", "Sophie", "Petit", [Role.AUDITOR], None),
+    ("centre.lyon", "Julie", "Moreau", [Role.CENTRE_STAFF], "lyon"),
+    ("centre.nantes", "Karim", "Haddad", [Role.CENTRE_STAFF], "nantes"),
+    ("candidat.lyon", "Léa", "Fontaine", [Role.CANDIDATE], "lyon"),
+    ("candidat2.lyon", "Yanis", "Girard", [Role.CANDIDATE], "lyon"),
+    ("candidat.nantes", "Hugo", "Lefèvre", [Role.CANDIDATE], "nantes"),
 ]
+
+
+def demo_totp_key(email: str) -> str:
+    """A fixed authenticator key for a demo account (hex, as django-otp stores it)."""
+    return hashlib.sha256(f"certifolio-demo:{email}".encode()).hexdigest()[:40]
+
+
+def base32_key(hex_key: str) -> str:
+    return b32encode(bytes.fromhex(hex_key)).decode()
 
 
 class Command(BaseCommand):
@@ -25,16 +57,52 @@ class Command(BaseCommand):
             f"Referential {version.certification.slug}: version {version.number} "
             + ("loaded" if result.changed else "unchanged")
         )
-        for email, first_name, last_name, roles, is_staff in DEMO_ACCOUNTS:
-            user, created = User.objects.get_or_create(
-                email=email,
-                defaults={"first_name": first_name, "last_name": last_name, "is_staff": is_staff},
-            )
-            if created:
-                user.set_password(DEMO_PASSWORD)
-                user.save(update_fields=["password"])
-            for role in roles:
-                RoleGrant.objects.get_or_create(user=user, role=role)
+        centres = {
+            key: Organisation.objects.get_or_create(
+                name=name, defaults={"kind": OrganisationKind.TRAINING_CENTRE}
+            )[0]
+            for key, name in CENTRES.items()
+        }
+        lines = []
+        for local, first_name, last_name, roles, centre in DEMO_ACCOUNTS:
+            email = f"{local}@{DEMO_DOMAIN}"
+            user = self._account(email, first_name, last_name, roles, centres.get(centre))
+            key = self._second_factor(user, roles)
+            labels = ", ".join(str(role.label) for role in roles)
+            where = f" ({centres[centre].name})" if centre else ""
+            lines.append(f"  {email:<36} {labels}{where}")
+            if key:
+                lines.append(f"  {'':<36} authenticator key: {base32_key(key)}")
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
-        for email, _first, _last, roles, _staff in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {email:<36} {', '.join(str(role.label) for role in roles)}")
+        self.stdout.write("\n".join(lines))
+        self.stdout.write(
+            "\nThe manager and the juror log in with a second factor: add the key to an "
+            "authenticator app, or print the current code with `certifolio demo_totp EMAIL`."
+        )
+
+    def _account(self, email, first_name, last_name, roles, organisation):
+        user, created = User.objects.get_or_create(
+            email=email,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "organisation": organisation,
+                # The administration is the draft editor of certification managers.
+                "is_staff": Role.MANAGER in roles,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        for role in roles:
+            RoleGrant.objects.get_or_create(user=user, role=role)
+        return user
+
+    def _second_factor(self, user, roles) -> str | None:
+        if not {str(role) for role in roles} & set(settings.TWO_FACTOR_REQUIRED_ROLES):
+            return None
+        key = demo_totp_key(user.email)
+        TOTPDevice.objects.get_or_create(
+            user=user, name="demo", defaults={"key": key, "confirmed": True}
+        )
+        return key

@@ -1,0 +1,68 @@
+"""Changes to people: roles, lockouts, activation. Each is audited."""
+
+from axes.utils import reset as axes_reset
+from django.db import transaction
+
+from certifolio.accounts.enums import Role
+from certifolio.accounts.models import RoleGrant
+from certifolio.common.audit import record_event
+
+
+def _roles(user) -> list[str]:
+    return sorted(user.role_grants.values_list("role", flat=True))
+
+
+@transaction.atomic
+def grant_role(user, *, role: Role, actor) -> bool:
+    before = _roles(user)
+    _grant, created = RoleGrant.objects.get_or_create(user=user, role=role)
+    if created:
+        user.__dict__.pop("_role_cache", None)
+        record_event(
+            "accounts.role_granted",
+            obj=user,
+            actor=actor,
+            before={"roles": before},
+            after={"roles": _roles(user)},
+        )
+    return created
+
+
+@transaction.atomic
+def revoke_role(user, *, role: Role, actor) -> bool:
+    before = _roles(user)
+    deleted, _ = RoleGrant.objects.filter(user=user, role=role).delete()
+    if deleted:
+        user.__dict__.pop("_role_cache", None)
+        record_event(
+            "accounts.role_revoked",
+            obj=user,
+            actor=actor,
+            before={"roles": before},
+            after={"roles": _roles(user)},
+        )
+    return bool(deleted)
+
+
+@transaction.atomic
+def unlock_account(user, *, actor=None) -> int:
+    """Lift a lockout on the account (the unlock path besides waiting or resetting)."""
+    removed = axes_reset(username=user.email)
+    record_event("auth.unlocked", obj=user, actor=actor, after={"attempts_cleared": removed})
+    return removed
+
+
+def is_locked_out(user) -> bool:
+    """Whether the account is locked now (failures within the cool-off period)."""
+    from datetime import timedelta
+
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.utils import timezone
+
+    since = timezone.now() - timedelta(hours=float(settings.AXES_COOLOFF_TIME))
+    return AccessAttempt.objects.filter(
+        username=user.email,
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=since,
+    ).exists()

@@ -1,0 +1,34 @@
+"""Reads of people shared by pages and the API."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from certifolio.accounts.enums import Role
+from certifolio.accounts.models import RoleGrant, User
+
+
+def visible_people(viewer) -> QuerySet[User]:
+    """The people ``viewer`` may see: the one place that says who sees whom."""
+    people = User.objects.all()
+    if not (viewer.is_authenticated and viewer.is_active):
+        return people.none()
+    if viewer.has_role(Role.MANAGER) or viewer.has_role(Role.AUDITOR):
+        return people
+    visible = Q(pk=viewer.pk)
+    if viewer.has_role(Role.CENTRE_STAFF) and viewer.organisation_id:
+        visible |= Q(organisation_id=viewer.organisation_id, role_grants__role=Role.CANDIDATE)
+    return people.filter(visible).distinct()
+
+
+def people_list(viewer, *, role: str = "", text: str = "") -> QuerySet[User]:
+    people = (
+        visible_people(viewer)
+        .select_related("organisation")
+        .prefetch_related(Prefetch("role_grants", queryset=RoleGrant.objects.order_by("role")))
+    )
+    if role:
+        people = people.filter(role_grants__role=role)
+    if text:
+        people = people.filter(
+            Q(email__icontains=text) | Q(first_name__icontains=text) | Q(last_name__icontains=text)
+        )
+    return people.order_by("last_name", "first_name", "email")
