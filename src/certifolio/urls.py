@@ -14,6 +14,11 @@ urlpatterns = [
         name="admin_login",
     ),
     path("admin/logout/", LogoutView.as_view(), name="admin_logout"),
+    path(
+        "admin/password_change/",
+        RedirectView.as_view(pattern_name="web:password_change"),
+        name="admin_password_change",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -90,3 +90,32 @@ def test_people_list_query_count_does_not_grow(client, two_centres, verified_log
 
     assert len(re.findall(r'href="/people/[0-9a-f-]{36}/"', response.text)) == 6
     assert len(more) == len(few)
+
+
+def test_manager_resets_a_lost_second_factor(client, two_centres, verified_login):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import with_totp
+
+    juror = UserFactory(roles=[Role.JUROR])
+    with_totp(juror)
+    verified_login(manager())
+
+    client.post(reverse("web:person_two_factor_reset", args=[juror.uuid]))
+
+    assert TOTPDevice.objects.filter(user=juror).exists() is False
+
+
+def test_auditor_cannot_reset_a_second_factor(client, two_centres):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import with_totp
+
+    juror = UserFactory(roles=[Role.JUROR])
+    with_totp(juror)
+    client.force_login(UserFactory(roles=[Role.AUDITOR]))
+
+    response = client.post(reverse("web:person_two_factor_reset", args=[juror.uuid]))
+
+    assert response.status_code == 404
+    assert TOTPDevice.objects.filter(user=juror).exists() is True

@@ -1,13 +1,25 @@
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rules.contrib.admin import ObjectPermissionsModelAdmin
 
-from certifolio.accounts.models import RoleGrant, User
+from certifolio.accounts.models import Organisation, RoleGrant, User
 
 
 class RoleGrantInline(admin.TabularInline):
     model = RoleGrant
     extra = 0
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ObjectPermissionsModelAdmin):
+    list_display = ["name", "kind", "siret"]
+    search_fields = ["name", "siret"]
+    readonly_fields = ["uuid"]
 
 
 @admin.register(User)
@@ -22,3 +34,11 @@ class UserAdmin(BaseUserAdmin):
         (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+# Second factors, lockouts and groups are handled on the site's own pages (a person's
+# page: reset the second factor, unlock), where they are audited; the administration
+# does not offer a second, unaudited way to change them.
+for model in (Group, TOTPDevice, StaticDevice, AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)

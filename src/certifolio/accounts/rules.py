@@ -36,3 +36,8 @@ rules.add_perm("accounts.list_people", is_manager | is_auditor | is_centre_staff
 rules.add_perm("accounts.view_person", can_see_person)
 rules.add_perm("accounts.manage_people", is_manager)
 rules.add_perm("accounts.invite", is_manager)
+
+# Training centres are created and edited by managers (in the administration).
+rules.add_perm("accounts", is_manager)
+for action in ("view", "add", "change"):
+    rules.add_perm(f"accounts.{action}_organisation", is_manager)

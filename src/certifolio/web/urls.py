@@ -79,6 +79,11 @@ urlpatterns = [
         name="person_role",
     ),
     path("people/<uuid:uuid>/unlock/", people.person_unlock, name="person_unlock"),
+    path(
+        "people/<uuid:uuid>/two-factor/reset/",
+        people.person_two_factor_reset,
+        name="person_two_factor_reset",
+    ),
     # The audit trail.
     path("audit/", audit.audit_list, name="audit"),
     path("audit/<uuid:uuid>/", audit.audit_event, name="audit_event"),

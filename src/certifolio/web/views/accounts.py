@@ -8,7 +8,6 @@ from django.contrib.auth import login, logout, user_login_failed
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -141,7 +140,8 @@ def two_factor(request):
 @require_POST
 def recovery_codes_regenerate(request):
     if twofactor.confirmed_totp_device(request.user) is None:
-        raise Http404
+        messages.error(request, _("Set up the second factor first: recovery codes go with it."))
+        return redirect("web:two_factor")
     codes = twofactor.regenerate_recovery_codes(request.user)
     return render(
         request, "web/accounts/recovery_codes.html", {"codes": codes, "next": "/account/"}

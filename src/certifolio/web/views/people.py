@@ -121,3 +121,17 @@ def invitation_revoke(request, uuid):
     invitations.revoke_invitation(invitation, actor=request.user)
     messages.success(request, _("The invitation is revoked."))
     return redirect("web:invitations")
+
+
+@login_required
+@require_POST
+def person_two_factor_reset(request, uuid):
+    """For a person who lost the phone: they set up a new authenticator at next login."""
+    person = _person(request, uuid)
+    _require(request, "accounts.manage_people")
+    twofactor.disable_two_factor(person, actor=request.user)
+    messages.success(
+        request,
+        _("The second factor is reset: the person sets up a new one at the next login."),
+    )
+    return redirect("web:person", uuid=person.uuid)
