@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "certifolio.common",
     "certifolio.accounts",
     "certifolio.referential",
+    "certifolio.portfolio",
     "certifolio.web",
     "certifolio.api",
 ]
@@ -237,6 +238,13 @@ if env_bool("HTTPS"):
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Portfolio files: limit per file and quota per candidate, in megabytes.
+PORTFOLIO_MAX_FILE_MB = env_int("PORTFOLIO_MAX_FILE_MB", 50)
+PORTFOLIO_QUOTA_MB = env_int("PORTFOLIO_QUOTA_MB", 1024)
+# Uploads above this size go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Base of the URIs of exported CASE items (their identifiers are the items' UUIDs).
 CASE_URI_BASE = os.environ.get("CASE_URI_BASE", "urn:certifolio:")

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from certifolio.web import urls_evidence, urls_portfolio, urls_submission
 from certifolio.web.views import accounts, audit, people, tokens
 from certifolio.web.views import referential as views
 
@@ -88,3 +89,6 @@ urlpatterns = [
     path("audit/", audit.audit_list, name="audit"),
     path("audit/<uuid:uuid>/", audit.audit_event, name="audit_event"),
 ]
+
+# The portfolio's pages live in their own modules.
+urlpatterns += urls_portfolio.urlpatterns + urls_evidence.urlpatterns + urls_submission.urlpatterns

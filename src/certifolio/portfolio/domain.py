@@ -1,0 +1,163 @@
+"""Workflows on the portfolio: create it, write cases, map evidence to criteria."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from certifolio.common.audit import record_event
+from certifolio.portfolio.models import Case, Evidence, Mapping, Portfolio
+from certifolio.referential.models import Block, Criterion
+
+CASE_FIELDS = ("title", "kind", "context", "period_start", "period_end", "narrative")
+
+
+class StaleEditError(ValidationError):
+    """The object changed since the form was opened (another tab, another device)."""
+
+
+@transaction.atomic
+def open_portfolio(candidate, *, version) -> Portfolio:
+    """The candidate's portfolio for a published version, created on first use."""
+    if not version.is_frozen:
+        raise ValidationError(_("A portfolio is built on a published referential version."))
+    portfolio, created = Portfolio.objects.get_or_create(candidate=candidate, version=version)
+    if created:
+        record_event(
+            "portfolio.opened", obj=portfolio, actor=candidate, after={"version": str(version.uuid)}
+        )
+    return portfolio
+
+
+@transaction.atomic
+def choose_blocks(portfolio: Portfolio, *, blocks: list[Block], actor) -> None:
+    """Set the blocks the candidate prepares; they must belong to the portfolio's version."""
+    foreign = [block.code for block in blocks if block.version_id != portfolio.version_id]
+    if foreign:
+        raise ValidationError(
+            _("These blocks are not in this referential version: %(codes)s.")
+            % {"codes": ", ".join(foreign)}
+        )
+    before = sorted(portfolio.blocks.values_list("code", flat=True))
+    portfolio.blocks.set(blocks)
+    after = sorted(block.code for block in blocks)
+    if before != after:
+        record_event(
+            "portfolio.blocks_chosen",
+            obj=portfolio,
+            actor=actor,
+            before={"blocks": before},
+            after={"blocks": after},
+        )
+
+
+def _case_values(case: Case) -> dict:
+    return {field: getattr(case, field) for field in CASE_FIELDS}
+
+
+@transaction.atomic
+def create_case(portfolio: Portfolio, *, actor, **values) -> Case:
+    case = Case(portfolio=portfolio, **{key: values[key] for key in CASE_FIELDS if key in values})
+    case.full_clean(exclude=["portfolio"])
+    case.save()
+    record_event("portfolio.case_created", obj=case, actor=actor, after={"title": case.title})
+    return case
+
+
+@transaction.atomic
+def update_case(case: Case, *, revision: int, actor, **values) -> Case:
+    """Save a case edited from ``revision``; refused if it changed meanwhile.
+
+    The check and the bump happen in one UPDATE, so two saves of the same revision cannot
+    both succeed: the second is told the case changed, and nothing is silently lost.
+    """
+    before = _case_values(case)
+    for field in CASE_FIELDS:
+        if field in values:
+            setattr(case, field, values[field])
+    case.full_clean(exclude=["portfolio"])
+    updated = Case.objects.filter(pk=case.pk, revision=revision).update(
+        revision=F("revision") + 1, **_case_values(case)
+    )
+    if not updated:
+        raise StaleEditError(
+            _(
+                "This case was changed elsewhere (another tab or device) since you opened it. "
+                "Your text is kept below: copy it, reload the case, and apply your changes "
+                "again."
+            ),
+            code="stale",
+        )
+    case.refresh_from_db()
+    record_event(
+        "portfolio.case_updated", obj=case, actor=actor, before=before, after=_case_values(case)
+    )
+    return case
+
+
+@transaction.atomic
+def delete_case(case: Case, *, actor) -> None:
+    record_event("portfolio.case_deleted", obj=case, actor=actor, before={"title": case.title})
+    case.delete()
+
+
+def _check_criterion(portfolio: Portfolio, criterion: Criterion) -> None:
+    if criterion.version_id != portfolio.version_id:
+        raise ValidationError(
+            _("This criterion belongs to another certification or version than the portfolio."),
+            code="foreign_criterion",
+        )
+
+
+@transaction.atomic
+def map_to_criterion(
+    portfolio: Portfolio,
+    *,
+    criterion: Criterion,
+    justification: str,
+    actor,
+    evidence: Evidence | None = None,
+    case: Case | None = None,
+) -> Mapping:
+    """Link a piece of evidence, or a whole case, to a criterion it demonstrates."""
+    _check_criterion(portfolio, criterion)
+    if (evidence is None) == (case is None):
+        raise ValidationError(_("Link either a piece of evidence or a case."))
+    owner_case = evidence.case if evidence is not None else case
+    if owner_case.portfolio_id != portfolio.pk:
+        raise ValidationError(_("This evidence belongs to another portfolio."))
+    justification = (justification or "").strip()
+    if not justification:
+        raise ValidationError(
+            _("Say in a sentence how it demonstrates the criterion."), code="justification"
+        )
+    mapping, created = Mapping.objects.update_or_create(
+        portfolio=portfolio,
+        criterion=criterion,
+        evidence=evidence,
+        case=case,
+        defaults={"justification": justification},
+    )
+    record_event(
+        "portfolio.mapped" if created else "portfolio.mapping_updated",
+        obj=mapping,
+        actor=actor,
+        after={
+            "criterion": str(criterion.uuid),
+            "justification": justification,
+            "evidence": str(evidence.uuid) if evidence else None,
+            "case": str(case.uuid) if case else None,
+        },
+    )
+    return mapping
+
+
+@transaction.atomic
+def unmap(mapping: Mapping, *, actor) -> None:
+    record_event(
+        "portfolio.unmapped",
+        obj=mapping,
+        actor=actor,
+        before={"criterion": str(mapping.criterion.uuid)},
+    )
+    mapping.delete()

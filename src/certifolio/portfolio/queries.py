@@ -1,0 +1,98 @@
+"""Reads of portfolios shared by pages, the API and the exports."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from certifolio.accounts.enums import Role
+from certifolio.portfolio.models import Case, Evidence, Mapping, Portfolio
+from certifolio.referential.models import Block, Competency, Criterion
+
+
+def visible_portfolios(viewer) -> QuerySet[Portfolio]:
+    """Portfolios ``viewer`` may read: the same rule as ``portfolio.view_portfolio``."""
+    portfolios = Portfolio.objects.select_related("candidate", "version__certification")
+    if not (viewer.is_authenticated and viewer.is_active):
+        return portfolios.none()
+    if viewer.has_role(Role.MANAGER):
+        return portfolios
+    if viewer.has_role(Role.CENTRE_STAFF) and viewer.organisation_id:
+        return portfolios.filter(candidate__organisation_id=viewer.organisation_id) | (
+            portfolios.filter(candidate=viewer)
+        )
+    return portfolios.filter(candidate=viewer)
+
+
+def portfolio_cases(portfolio: Portfolio) -> list[Case]:
+    """Cases with their evidence and mappings: 3 queries whatever their number."""
+    return list(
+        portfolio.cases.prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.select_related("file")),
+            Prefetch("mappings", queryset=Mapping.objects.select_related("criterion")),
+        )
+    )
+
+
+@dataclass
+class CriterionCoverage:
+    criterion: Criterion
+    mappings: list[Mapping] = field(default_factory=list)
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.mappings)
+
+
+@dataclass
+class CompetencyCoverage:
+    competency: Competency
+    criteria: list[CriterionCoverage]
+
+
+@dataclass
+class BlockCoverage:
+    block: Block
+    competencies: list[CompetencyCoverage]
+
+    @property
+    def criteria(self) -> list[CriterionCoverage]:
+        return [item for competency in self.competencies for item in competency.criteria]
+
+    @property
+    def uncovered_count(self) -> int:
+        return sum(1 for item in self.criteria if not item.covered)
+
+
+def coverage(portfolio: Portfolio, blocks: list[Block] | None = None) -> list[BlockCoverage]:
+    """Every criterion of the chosen blocks with the evidence mapped to it.
+
+    Four queries, whatever the number of criteria, cases or files: blocks with their
+    competencies and criteria, then all the portfolio's mappings with their evidence.
+    """
+    if blocks is None:
+        blocks = list(
+            portfolio.blocks.order_by("order").prefetch_related(
+                Prefetch("competencies", queryset=Competency.objects.order_by("order")),
+                Prefetch("competencies__criteria", queryset=Criterion.objects.order_by("order")),
+            )
+        )
+    by_criterion: dict[int, list[Mapping]] = {}
+    mappings = Mapping.objects.filter(portfolio=portfolio).select_related("evidence__case", "case")
+    for mapping in mappings:
+        by_criterion.setdefault(mapping.criterion_id, []).append(mapping)
+    return [
+        BlockCoverage(
+            block=block,
+            competencies=[
+                CompetencyCoverage(
+                    competency=competency,
+                    criteria=[
+                        CriterionCoverage(criterion, by_criterion.get(criterion.pk, []))
+                        for criterion in competency.criteria.all()
+                    ],
+                )
+                for competency in block.competencies.all()
+            ],
+        )
+        for block in blocks
+    ]

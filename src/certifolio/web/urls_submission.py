@@ -1,0 +1,3 @@
+"""URLs of the submission pages (included in certifolio.web.urls, namespace web)."""
+
+urlpatterns: list = []
