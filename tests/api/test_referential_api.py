@@ -383,6 +383,8 @@ def test_openapi_document_declares_the_paths(client, db):
 
     assert response.status_code == 200
     assert sorted(response.json()["paths"]) == [
+        "/api/v1/cases/{uuid}",
+        "/api/v1/cases/{uuid}/evidence",
         "/api/v1/certifications",
         "/api/v1/certifications/{slug}",
         "/api/v1/certifications/{slug}/versions/current",
@@ -391,7 +393,21 @@ def test_openapi_document_declares_the_paths(client, db):
         "/api/v1/certifications/{slug}/versions/{number}",
         "/api/v1/certifications/{slug}/versions/{number}/case",
         "/api/v1/certifications/{slug}/versions/{number}/publish",
+        "/api/v1/evidence/{uuid}",
+        "/api/v1/evidence/{uuid}/download",
+        "/api/v1/mappings/{uuid}",
         "/api/v1/me",
+        "/api/v1/portfolios",
+        "/api/v1/portfolios/{uuid}",
+        "/api/v1/portfolios/{uuid}/blocks",
+        "/api/v1/portfolios/{uuid}/cases",
+        "/api/v1/portfolios/{uuid}/coverage",
+        "/api/v1/portfolios/{uuid}/mappings",
+        "/api/v1/portfolios/{uuid}/submissions",
+        "/api/v1/portfolios/{uuid}/supports/{code}",
+        "/api/v1/submissions/{uuid}/snapshot.zip",
+        "/api/v1/supports/{uuid}",
+        "/api/v1/supports/{uuid}/download",
     ]
 
 

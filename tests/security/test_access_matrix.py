@@ -6,14 +6,17 @@ a savepoint that is rolled back, so one URL's changes never affect another's out
 """
 
 import fnmatch
+import json
 import os
 import re
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -23,8 +26,19 @@ from certifolio.accounts import invitations, tokens
 from certifolio.accounts.enums import Role
 from certifolio.accounts.models import Organisation, User
 from certifolio.common.audit import record_event
+from certifolio.common.demo_files import minimal_pdf
+from certifolio.portfolio.domain import choose_blocks, create_case, map_to_criterion, open_portfolio
+from certifolio.portfolio.enums import CaseKind
+from certifolio.portfolio.evidence import add_evidence, set_presentation_support
+from certifolio.portfolio.submission import submit_portfolio
 from certifolio.referential import domain
-from certifolio.referential.models import Block, Certification, Competency, ReferentialVersion
+from certifolio.referential.models import (
+    Block,
+    Certification,
+    Competency,
+    Criterion,
+    ReferentialVersion,
+)
 from tests.factories import OrganisationFactory, UserFactory, candidate, with_totp
 
 MATRIX_FILE = Path(__file__).resolve().parents[2] / "docs" / "security" / "access-matrix.md"
@@ -103,11 +117,34 @@ class World:
         )
         self.invitation_token = link.rstrip("/").rsplit("/", 1)[1]
         self.event = record_event("test.event", obj=self.person)
+        self._portfolio(seed_version, self.users["candidate"])
         self.tokens = {
             name: tokens.create_token(user, name="t", scopes=["read", "write"])[0]
             for name, user in self.users.items()
             if user is not None
         }
+
+    def _portfolio(self, version, owner):
+        """The candidate account's portfolio, with one of everything in it."""
+        block = Block.objects.get(version=version, code="BC01")
+        self.portfolio = open_portfolio(owner, version=version)
+        choose_blocks(self.portfolio, blocks=[block], actor=owner)
+        self.case = create_case(self.portfolio, actor=owner, title="Cas", kind=CaseKind.COMPANY)
+        self.evidence = add_evidence(self.case, upload=pdf_upload("plan.pdf"), actor=owner)
+        self.criterion = Criterion.objects.filter(version=version, competency__block=block).first()
+        self.mapping = map_to_criterion(
+            self.portfolio,
+            criterion=self.criterion,
+            evidence=self.evidence,
+            justification="Parce que.",
+            actor=owner,
+        )
+        self.support = set_presentation_support(
+            self.portfolio, block=block, upload=pdf_upload("slides.pdf"), actor=owner
+        )
+        self.submission = submit_portfolio(
+            self.portfolio, blocks=[block], actor=owner, confirm_uncovered=True
+        )
 
     def url(self, key, route, named, role_name):
         if named:
@@ -132,6 +169,8 @@ class World:
             return "C1.1" if "competenc" in key else "BC01"
         if name == "number":
             return self.draft.number
+        if name == "uuid" and key in UUID_OF:
+            return getattr(self, UUID_OF[key]).uuid
         if name == "uuid":
             if "token" in key:
                 token = self.tokens.get(role_name) or self.tokens["candidate"]
@@ -207,7 +246,98 @@ def client_for(world, role_name) -> Client:
     return client
 
 
-POST_DATA = {"web:person_role": {"role": "juror"}}
+# Which object a URL's <uuid> names, where its name does not say it.
+UUID_OF = {
+    **dict.fromkeys(
+        [
+            "web:portfolio",
+            "web:coverage",
+            "web:supports",
+            "web:case_create",
+            "web:portfolio_submit",
+            "web:submissions",
+            "web:portfolio_pdf",
+            "web:support_upload",
+            "api:get_portfolio",
+            "api:choose_portfolio_blocks",
+            "api:list_cases",
+            "api:create_case",
+            "api:list_mappings",
+            "api:create_mapping",
+            "api:get_coverage",
+            "api:upload_support",
+            "api:list_submissions",
+            "api:submit_portfolio",
+        ],
+        "portfolio",
+    ),
+    **dict.fromkeys(
+        [
+            "web:case",
+            "web:case_delete",
+            "web:mapping",
+            "web:evidence_upload",
+            "api:get_case",
+            "api:update_case",
+            "api:delete_case",
+            "api:add_evidence",
+        ],
+        "case",
+    ),
+    **dict.fromkeys(
+        [
+            "web:evidence_download",
+            "web:evidence_delete",
+            "api:get_evidence",
+            "api:download_evidence",
+            "api:delete_evidence",
+        ],
+        "evidence",
+    ),
+    **dict.fromkeys(["web:mapping_delete", "api:delete_mapping"], "mapping"),
+    **dict.fromkeys(
+        [
+            "web:support_download",
+            "web:support_delete",
+            "api:download_support",
+            "api:delete_support",
+        ],
+        "support",
+    ),
+    **dict.fromkeys(["web:submission_zip", "api:download_submission_snapshot"], "submission"),
+}
+
+
+def pdf_upload(name):
+    return SimpleUploadedFile(name, minimal_pdf("Pièce", ["Une ligne."]))
+
+
+def request_body(key, world):
+    """(data, content type) a row's request sends; files are built anew for each request."""
+    json_bodies = {
+        "api:open_portfolio": {"certification": world.version.certification.slug},
+        "api:choose_portfolio_blocks": {"codes": ["BC01"]},
+        "api:create_case": {"title": "Cas", "kind": "company"},
+        "api:update_case": {"revision": 1, "title": "Cas"},
+        "api:create_mapping": {
+            "criterion": str(world.criterion.uuid),
+            "case": str(world.case.uuid),
+            "justification": "Parce que.",
+        },
+        "api:submit_portfolio": {"blocks": ["BC01"], "confirm_uncovered": True},
+    }
+    if key in json_bodies:
+        return json.dumps(json_bodies[key]), "application/json"
+    multipart = {
+        "web:person_role": {"role": "juror"},
+        "web:evidence_upload": {"files": [pdf_upload("autre.pdf")]},
+        "web:support_upload": {"file": pdf_upload("support.pdf")},
+        "api:add_evidence": {"files": [pdf_upload("autre.pdf")]},
+        "api:upload_support": {"file": pdf_upload("support.pdf")},
+    }
+    return multipart.get(key, {}), MULTIPART_CONTENT
+
+
 # Set to print every outcome (to review the matrix after adding URLs): MATRIX_DUMP=1.
 DUMP = bool(os.environ.get("MATRIX_DUMP"))
 
@@ -226,9 +356,15 @@ def test_every_url_answers_each_role_as_the_matrix_says(role_name, seed_version)
         url = world.url(key, route, named, role_name)
         client = client_for(world, role_name)
         with transaction.atomic():
-            send = client.post if method == "POST" else client.get
-            response = send(url, POST_DATA.get(key, {}))
+            if method == "GET":
+                response = client.get(url)
+            else:
+                data, content_type = request_body(key, world)
+                if content_type == MULTIPART_CONTENT and method != "POST":
+                    data = encode_multipart(BOUNDARY, data)  # only POST encodes it itself
+                response = getattr(client, method.lower())(url, data, content_type=content_type)
             transaction.set_rollback(True)
+        response.close()  # downloads hold their file open until closed
         got = outcome_of(response)
         if DUMP:
             print(f"DUMP|{key}|{method}|{role_name}|{got}|{response.status_code}")

@@ -8,9 +8,9 @@ request's language.
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, ValidationError
 
-from certifolio.api import accounts, referential
+from certifolio.api import accounts, portfolio, referential
 from certifolio.api.auth import AUTHENTICATED, PUBLIC, TokenRefused
 
 api = NinjaAPI(
@@ -23,6 +23,9 @@ api = NinjaAPI(
 )
 api.add_router("/certifications", referential.router, auth=PUBLIC)
 api.add_router("", accounts.router)
+api.add_router("/portfolios", portfolio.router)
+# What a portfolio holds, addressed by its own identifier: /cases/{uuid}, /evidence/{uuid}…
+api.add_router("", portfolio.items_router)
 
 
 @api.exception_handler(Http404)
@@ -41,3 +44,15 @@ def unauthorized(request, exc):
     response = api.create_response(request, {"detail": detail}, status=401)
     response["WWW-Authenticate"] = "Bearer"
     return response
+
+
+@api.exception_handler(ValidationError)
+def invalid_request(request, exc):
+    # ninja's own answer puts a list of pydantic errors in "detail", in English; the API's
+    # errors carry a sentence there, and the reasons in "errors", as the domain's do.
+    errors = [
+        "{}: {}".format(".".join(str(part) for part in error.get("loc", ())), error.get("msg"))
+        for error in exc.errors
+    ]
+    detail = _("The request is not valid: %(errors)s.") % {"errors": "; ".join(errors)}
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)

@@ -7,6 +7,7 @@ Nobody else learns that it exists: views answer 404.
 
 import rules
 
+from certifolio.accounts.enums import Role
 from certifolio.accounts.rules import is_candidate, is_centre_staff, is_manager
 
 
@@ -28,3 +29,32 @@ rules.add_perm(
     owns_portfolio | is_manager | (is_centre_staff & is_staff_of_candidates_centre),
 )
 rules.add_perm("portfolio.change_portfolio", is_candidate & owns_portfolio)
+
+# The portfolio list: his own for a candidate, those of their candidates for the others.
+rules.add_perm("portfolio.list_portfolios", is_candidate | is_manager | is_centre_staff)
+
+
+# The candidate record (CandidateProfile): the permission object is the candidate (a User).
+@rules.predicate
+def is_candidate_person(user, person) -> bool:
+    return person is not None and person.has_role(Role.CANDIDATE)
+
+
+@rules.predicate
+def is_same_person(user, person) -> bool:
+    return person is not None and person.pk == user.pk
+
+
+@rules.predicate
+def is_staff_of_persons_centre(user, person) -> bool:
+    if person is None or user.organisation_id is None:
+        return False
+    return person.organisation_id == user.organisation_id
+
+
+_record_authority = is_manager | (is_centre_staff & is_staff_of_persons_centre)
+rules.add_perm("portfolio.view_record", is_candidate_person & (is_same_person | _record_authority))
+# The candidate keeps his contact details up to date; his identity, as the CPF
+# declaration needs it, is checked by his training centre or a manager, never by himself.
+rules.add_perm("portfolio.edit_contact", is_candidate_person & is_same_person)
+rules.add_perm("portfolio.edit_identity", is_candidate_person & ~is_same_person & _record_authority)

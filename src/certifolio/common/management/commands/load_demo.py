@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from certifolio.accounts.enums import OrganisationKind, Role
 from certifolio.accounts.models import Organisation, RoleGrant, User
+from certifolio.common.demo_portfolios import load_demo_portfolios
 from certifolio.referential.documents import read_document
 from certifolio.referential.domain import load_referential
 
@@ -75,6 +76,16 @@ class Command(BaseCommand):
                 lines.append(f"  {'':<36} authenticator key: {base32_key(key)}")
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
         self.stdout.write("\n".join(lines))
+        accounts = {
+            key: User.objects.get(email=f"{local}@{DEMO_DOMAIN}")
+            for key, local in (
+                ("lea", "candidat.lyon"),
+                ("yanis", "candidat2.lyon"),
+                ("hugo", "candidat.nantes"),
+            )
+        }
+        self.stdout.write("\nDemo portfolios:")
+        self.stdout.write("\n".join(load_demo_portfolios(version, accounts)))
         self.stdout.write(
             "\nThe manager and the juror log in with a second factor: add the key to an "
             "authenticator app, or print the current code with `certifolio demo_totp EMAIL`."

@@ -1,0 +1,164 @@
+"""Workflows on the portfolio's files: evidence attached to cases, presentation supports.
+
+Uploads are checked in full before anything is stored, and a batch is all or nothing.
+Contents are written to storage before the transaction (so that a slow disk or object
+store does not hold the database's write lock), then the rows are created in one
+transaction that checks the quota again under a lock on the candidate. Permission checks
+stay in the views.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certifolio.common.audit import record_event
+from certifolio.portfolio import files
+from certifolio.portfolio.models import Case, Evidence, Portfolio, PresentationSupport
+from certifolio.referential.models import Block
+
+PRESENTATION_KINDS = (files.PDF, files.ODP, files.PPTX)
+
+
+def _lock_owner(owner) -> None:
+    """Serialise quota checks of one candidate (SQLite serialises all writes anyway)."""
+    list(get_user_model().objects.select_for_update().filter(pk=owner.pk).values_list("pk"))
+
+
+def _file_facts(stored, name: str) -> dict:
+    return {"name": name, "sha256": stored.sha256, "size": stored.size}
+
+
+def add_evidence(case: Case, *, upload, actor, description: str = "") -> Evidence:
+    """Attach one uploaded file to a case."""
+    return add_evidence_files(case, uploads=[upload], actor=actor, description=description)[0]
+
+
+def add_evidence_files(
+    case: Case, *, uploads: list, actor, description: str = ""
+) -> list[Evidence]:
+    """Attach several uploaded files to a case: all of them, or none.
+
+    Raises one ValidationError listing every refusal (each message names its file).
+    """
+    owner = case.portfolio.candidate
+    checked, errors = [], []
+    for upload in uploads:
+        try:
+            checked.append(files.check_upload(upload))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if not uploads:
+        errors.append(_("Choose at least one file."))
+    if not errors:
+        errors = files.quota_errors(owner, checked)
+    if errors:
+        raise ValidationError(errors)
+    for item in checked:
+        files.write_content(item)
+    return _record_evidence(
+        case, owner=owner, checked=checked, actor=actor, description=description
+    )
+
+
+@transaction.atomic
+def _record_evidence(case, *, owner, checked, actor, description) -> list[Evidence]:
+    _lock_owner(owner)
+    errors = files.quota_errors(owner, checked)
+    if errors:
+        raise ValidationError(errors)
+    created = [
+        Evidence.objects.create(
+            case=case, file=files.record_content(item), name=item.name, description=description
+        )
+        for item in checked
+    ]
+    for evidence in created:
+        record_event(
+            "portfolio.evidence_added",
+            obj=evidence,
+            actor=actor,
+            after={"case": str(case.uuid), **_file_facts(evidence.file, evidence.name)},
+        )
+    return created
+
+
+@transaction.atomic
+def remove_evidence(evidence: Evidence, *, actor) -> None:
+    """Detach a file from its case; the content stays stored (submissions may refer to it)."""
+    record_event(
+        "portfolio.evidence_removed",
+        obj=evidence,
+        actor=actor,
+        before={"case": str(evidence.case.uuid), **_file_facts(evidence.file, evidence.name)},
+    )
+    evidence.delete()
+
+
+def set_presentation_support(
+    portfolio: Portfolio, *, block: Block, upload, actor
+) -> PresentationSupport:
+    """Set (or replace) the slides the candidate presents for a block: PDF, ODP or PPTX."""
+    if block.version_id != portfolio.version_id:
+        raise ValidationError(
+            _("Block %(code)s is not in this portfolio’s referential version.")
+            % {"code": block.code},
+            code="foreign_block",
+        )
+    checked = files.check_upload(upload)
+    if checked.kind not in PRESENTATION_KINDS:
+        raise ValidationError(
+            _("A presentation support is a PDF, ODP or PPTX file; “%(name)s” is %(kind)s.")
+            % {"name": checked.name, "kind": checked.kind.label},
+            code="support_type",
+        )
+    owner = portfolio.candidate
+    current = PresentationSupport.objects.filter(portfolio=portfolio, block=block).first()
+    errors = files.quota_errors(owner, [checked], except_support=current)
+    if errors:
+        raise ValidationError(errors)
+    files.write_content(checked)
+    return _record_support(portfolio, block=block, owner=owner, checked=checked, actor=actor)
+
+
+@transaction.atomic
+def _record_support(portfolio, *, block, owner, checked, actor) -> PresentationSupport:
+    _lock_owner(owner)
+    support = (
+        PresentationSupport.objects.select_related("file")
+        .filter(portfolio=portfolio, block=block)
+        .first()
+    )
+    errors = files.quota_errors(owner, [checked], except_support=support)
+    if errors:
+        raise ValidationError(errors)
+    stored = files.record_content(checked)
+    before = None
+    if support is None:
+        support = PresentationSupport.objects.create(
+            portfolio=portfolio, block=block, file=stored, name=checked.name
+        )
+    else:
+        before = _file_facts(support.file, support.name)
+        support.file, support.name, support.uploaded_at = stored, checked.name, timezone.now()
+        support.save(update_fields=["file", "name", "uploaded_at"])
+    record_event(
+        "portfolio.support_uploaded",
+        obj=support,
+        actor=actor,
+        before=before,
+        after={"block": block.code, **_file_facts(stored, checked.name)},
+    )
+    return support
+
+
+@transaction.atomic
+def remove_presentation_support(support: PresentationSupport, *, actor) -> None:
+    record_event(
+        "portfolio.support_removed",
+        obj=support,
+        actor=actor,
+        before={"block": support.block.code, **_file_facts(support.file, support.name)},
+    )
+    support.delete()

@@ -1,0 +1,53 @@
+"""A portfolio's summary as PDF: cases, evidence, coverage and submissions.
+
+The HTML template carries its own CSS, and WeasyPrint fetches nothing: the candidate's
+texts are Markdown rendered without raw HTML nor images (``portfolio.markdown``), and the
+URL fetcher refuses every URL, so a document can neither reach the network nor read
+local files.
+"""
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from certifolio.portfolio.markdown import render_markdown
+from certifolio.portfolio.models import Portfolio
+from certifolio.portfolio.queries import coverage, portfolio_cases
+
+
+class NoFetching(URLFetcher):
+    """Refuses every URL: the summary is self-contained."""
+
+    def fetch(self, url, headers=None):
+        raise ValueError(f"certifolio documents fetch nothing ({url})")
+
+
+def summary_context(portfolio: Portfolio) -> dict:
+    portfolio = Portfolio.objects.select_related("candidate", "version__certification").get(
+        pk=portfolio.pk
+    )
+    cases = portfolio_cases(portfolio)
+    for case in cases:
+        # Raw HTML is off in the candidate's Markdown: the output holds only its tags.
+        case.narrative_html = mark_safe(render_markdown(case.narrative))  # noqa: S308
+    return {
+        "portfolio": portfolio,
+        "candidate": portfolio.candidate,
+        "certification": portfolio.version.certification,
+        "version": portfolio.version,
+        "cases": cases,
+        "coverage": coverage(portfolio),
+        "submissions": portfolio.submissions.defer("manifest").order_by("number"),
+        "generated_at": timezone.now(),
+    }
+
+
+def render_summary_html(portfolio: Portfolio) -> str:
+    return render_to_string("web/portfolio/summary_pdf.html", summary_context(portfolio))
+
+
+def render_summary_pdf(portfolio: Portfolio) -> bytes:
+    html = render_summary_html(portfolio)
+    return HTML(string=html, base_url=None, url_fetcher=NoFetching()).write_pdf()

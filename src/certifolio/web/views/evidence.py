@@ -1,0 +1,207 @@
+"""Evidence files and presentation supports: upload, download, remove.
+
+Only the portfolio's owner uploads and removes; whoever may read the portfolio downloads.
+Everyone else gets 404. Uploads answer JSON to the upload script (progress bar), and
+redirect with messages to a plain form post, so the forms work without JavaScript.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from certifolio.portfolio import evidence as domain
+from certifolio.portfolio import files
+from certifolio.portfolio.models import Case, Evidence, Portfolio, PresentationSupport
+from certifolio.referential.models import Block
+
+# The file picker's filter for presentation supports (the server checks the content).
+SUPPORT_ACCEPT = ".pdf,.odp,.pptx"
+EVIDENCE_ACCEPT = files.EVIDENCE_ACCEPT
+
+
+def _require(request, perm, obj=None):
+    if not request.user.has_perm(perm, obj):
+        raise Http404
+
+
+def _wants_json(request) -> bool:
+    return request.headers.get(
+        "x-requested-with"
+    ) == "XMLHttpRequest" or "application/json" in request.headers.get("accept", "")
+
+
+def _page_url(name: str, **kwargs) -> str:
+    """The page to go back to; resolved per request, as the pages live in other modules."""
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return reverse("web:home")
+
+
+def upload_form(upload_url: str, *, multiple: bool, field_name: str, accept: str = "") -> dict:
+    """The context of ``web/portfolio/_upload_form.html``, for the pages that include it."""
+    return {
+        "upload_url": upload_url,
+        "multiple": multiple,
+        "field_name": field_name,
+        "accept": accept,
+        "max_file_size": filesizeformat(files.max_file_bytes()),
+    }
+
+
+def _file_response(stored, name: str) -> FileResponse:
+    response = FileResponse(
+        files.open_stored_file(stored),
+        as_attachment=True,
+        filename=name,
+        content_type=stored.content_type,
+    )
+    patch_cache_control(response, private=True)
+    return response
+
+
+def _evidence_json(evidence: Evidence) -> dict:
+    return {
+        "uuid": str(evidence.uuid),
+        "name": evidence.name,
+        "size": evidence.file.size,
+        "content_type": evidence.file.content_type,
+        "download_url": reverse("web:evidence_download", kwargs={"uuid": evidence.uuid}),
+    }
+
+
+def _support_json(support: PresentationSupport) -> dict:
+    return {
+        "uuid": str(support.uuid),
+        "block": support.block.code,
+        "name": support.name,
+        "size": support.file.size,
+        "content_type": support.file.content_type,
+        "download_url": reverse("web:support_download", kwargs={"uuid": support.uuid}),
+    }
+
+
+def _refused(request, errors: list[str], back: str):
+    if _wants_json(request):
+        return JsonResponse({"ok": False, "errors": errors}, status=400)
+    for error in errors:
+        messages.error(request, error)
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def evidence_upload(request, uuid):
+    case = get_object_or_404(Case.objects.select_related("portfolio__candidate"), uuid=uuid)
+    _require(request, "portfolio.change_portfolio", case.portfolio)
+    back = _page_url("web:case", uuid=case.uuid)
+    try:
+        added = domain.add_evidence_files(
+            case,
+            uploads=request.FILES.getlist("files"),
+            actor=request.user,
+            description=request.POST.get("description", "").strip()[:300],
+        )
+    except ValidationError as error:
+        return _refused(request, error.messages, back)
+    if _wants_json(request):
+        return JsonResponse(
+            {"ok": True, "errors": [], "evidence": [_evidence_json(item) for item in added]}
+        )
+    messages.success(
+        request,
+        ngettext("%(count)d file added.", "%(count)d files added.", len(added))
+        % {"count": len(added)},
+    )
+    return redirect(back)
+
+
+def _evidence(request, uuid, perm) -> Evidence:
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("file", "case__portfolio__candidate"), uuid=uuid
+    )
+    _require(request, perm, evidence.case.portfolio)
+    return evidence
+
+
+@login_required
+@require_GET
+def evidence_download(request, uuid):
+    evidence = _evidence(request, uuid, "portfolio.view_portfolio")
+    return _file_response(evidence.file, evidence.name)
+
+
+@login_required
+@require_POST
+def evidence_delete(request, uuid):
+    evidence = _evidence(request, uuid, "portfolio.change_portfolio")
+    case = evidence.case
+    domain.remove_evidence(evidence, actor=request.user)
+    if _wants_json(request):
+        return JsonResponse({"ok": True, "errors": []})
+    messages.success(request, _("“%(name)s” is removed.") % {"name": evidence.name})
+    return redirect(_page_url("web:case", uuid=case.uuid))
+
+
+@login_required
+@require_POST
+def support_upload(request, uuid, code):
+    portfolio = get_object_or_404(Portfolio.objects.select_related("candidate"), uuid=uuid)
+    _require(request, "portfolio.change_portfolio", portfolio)
+    block = get_object_or_404(Block, version_id=portfolio.version_id, code=code)
+    back = _page_url("web:supports", uuid=portfolio.uuid)
+    upload = request.FILES.get("file")
+    if upload is None:
+        return _refused(request, [_("Choose a file.")], back)
+    try:
+        support = domain.set_presentation_support(
+            portfolio, block=block, upload=upload, actor=request.user
+        )
+    except ValidationError as error:
+        return _refused(request, error.messages, back)
+    if _wants_json(request):
+        return JsonResponse({"ok": True, "errors": [], "support": _support_json(support)})
+    messages.success(
+        request,
+        _("The presentation support of block %(code)s is saved.") % {"code": block.code},
+    )
+    return redirect(back)
+
+
+def _support(request, uuid, perm) -> PresentationSupport:
+    support = get_object_or_404(
+        PresentationSupport.objects.select_related("file", "block", "portfolio__candidate"),
+        uuid=uuid,
+    )
+    _require(request, perm, support.portfolio)
+    return support
+
+
+@login_required
+@require_GET
+def support_download(request, uuid):
+    support = _support(request, uuid, "portfolio.view_portfolio")
+    return _file_response(support.file, support.name)
+
+
+@login_required
+@require_POST
+def support_delete(request, uuid):
+    support = _support(request, uuid, "portfolio.change_portfolio")
+    portfolio = support.portfolio
+    domain.remove_presentation_support(support, actor=request.user)
+    if _wants_json(request):
+        return JsonResponse({"ok": True, "errors": []})
+    messages.success(
+        request,
+        _("The presentation support of block %(code)s is removed.") % {"code": support.block.code},
+    )
+    return redirect(_page_url("web:supports", uuid=portfolio.uuid))

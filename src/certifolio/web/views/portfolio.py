@@ -1,0 +1,438 @@
+"""The candidate's portfolio: cases, mapping to criteria, coverage, presentation supports.
+
+The candidate edits his own portfolio; the staff of his training centre and managers
+read it (no forms are shown to them, and their POSTs answer 404). Anybody else gets 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from certifolio.accounts.enums import Role
+from certifolio.portfolio import domain, queries
+from certifolio.portfolio.forms import (
+    BlocksForm,
+    CaseEditForm,
+    CaseForm,
+    MappingForm,
+    OpenPortfolioForm,
+)
+from certifolio.portfolio.models import Case, Mapping, Portfolio, PresentationSupport
+from certifolio.referential.models import Block, Criterion
+from certifolio.referential.queries import current_version
+from certifolio.web.views.evidence import EVIDENCE_ACCEPT, SUPPORT_ACCEPT, upload_form
+
+# The mapping page's key for the case as a whole (its files are keyed by their uuid).
+CASE_TARGET = "case"
+
+
+def _require(request, perm, obj=None):
+    if not request.user.has_perm(perm, obj):
+        raise Http404
+
+
+def _portfolio(request, uuid) -> Portfolio:
+    portfolio = get_object_or_404(
+        Portfolio.objects.select_related("candidate__organisation", "version__certification"),
+        uuid=uuid,
+    )
+    _require(request, "portfolio.view_portfolio", portfolio)
+    return portfolio
+
+
+def _case(request, uuid) -> Case:
+    case = get_object_or_404(
+        Case.objects.select_related(
+            "portfolio__candidate__organisation", "portfolio__version__certification"
+        ),
+        uuid=uuid,
+    )
+    _require(request, "portfolio.view_portfolio", case.portfolio)
+    return case
+
+
+def _can_edit(request, portfolio) -> bool:
+    return request.user.has_perm("portfolio.change_portfolio", portfolio)
+
+
+@login_required
+def portfolio_home(request):
+    """A candidate's own portfolios; for staff and managers, those of their candidates."""
+    _require(request, "portfolio.list_portfolios")
+    user = request.user
+    is_candidate = user.has_perm("portfolio.own_portfolio")
+    form = OpenPortfolioForm(request.POST or None) if is_candidate else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            version = current_version(form.cleaned_data["certification"])
+            try:
+                portfolio = domain.open_portfolio(user, version=version)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("web:portfolio", uuid=portfolio.uuid)
+    own = (
+        Portfolio.objects.filter(candidate=user)
+        .select_related("version__certification")
+        .annotate(case_count=Count("cases"))
+        .order_by("version__certification__title", "-version__number")
+        if is_candidate
+        else []
+    )
+    others = None
+    if not is_candidate or user.has_perm("accounts.list_people"):
+        others = Paginator(
+            queries.visible_portfolios(user)
+            .exclude(candidate=user)
+            .select_related("candidate__organisation")
+            .annotate(case_count=Count("cases"))
+            .order_by(
+                "candidate__last_name",
+                "candidate__first_name",
+                "candidate__email",
+                "version__certification__title",
+                "-version__number",
+            ),
+            50,
+        ).get_page(request.GET.get("page"))
+    if user.has_role(Role.CENTRE_STAFF) and user.organisation_id:
+        list_title = _("Portfolios of my candidates")
+    else:
+        list_title = _("Portfolios of the candidates")
+    return render(
+        request,
+        "web/portfolio/home.html",
+        {
+            "form": form,
+            "own": own,
+            "page": others,
+            "is_candidate": is_candidate,
+            "list_title": list_title,
+        },
+    )
+
+
+def _award_hint(version, blocks: list[Block]) -> str:
+    """What the award rule asks, spelled out with this version's block codes."""
+    common = ", ".join(block.code for block in blocks if block.is_common)
+    options: dict = {}
+    for block in blocks:
+        if not block.is_common:
+            options.setdefault(block.option.title, []).append(block.code)
+    if version.award_rule.get("option_blocks") == "all_of_one_option" and options:
+        choices = _(" or ").join(
+            f"{title} ({', '.join(codes)})" for title, codes in options.items()
+        )
+        return _(
+            "The title is awarded with all the common blocks (%(common)s) and all the "
+            "blocks of one option: %(options)s."
+        ) % {"common": common, "options": choices}
+    return _("The title is awarded with all the common blocks (%(common)s).") % {"common": common}
+
+
+@login_required
+def portfolio_detail(request, uuid):
+    portfolio = _portfolio(request, uuid)
+    can_edit = _can_edit(request, portfolio)
+    form = None
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        form = BlocksForm(request.POST, portfolio=portfolio)
+        if form.is_valid():
+            try:
+                domain.choose_blocks(
+                    portfolio, blocks=list(form.cleaned_data["blocks"]), actor=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Your choice of blocks is saved."))
+                return redirect("web:portfolio", uuid=portfolio.uuid)
+    version_blocks = list(
+        Block.objects.filter(version=portfolio.version)
+        .select_related("option")
+        .order_by("order", "code")
+    )
+    chosen_ids = set(portfolio.blocks.values_list("pk", flat=True))
+    if can_edit and form is None:
+        form = BlocksForm(
+            portfolio=portfolio,
+            initial={"blocks": [block for block in version_blocks if block.pk in chosen_ids]},
+        )
+    cases = portfolio.cases.annotate(evidence_count=Count("evidence")).order_by("created_at")
+    return render(
+        request,
+        "web/portfolio/detail.html",
+        {
+            "portfolio": portfolio,
+            "can_edit": can_edit,
+            "form": form,
+            "chosen_blocks": [block for block in version_blocks if block.pk in chosen_ids],
+            "award": _award_hint(portfolio.version, version_blocks),
+            "cases": cases,
+        },
+    )
+
+
+@login_required
+def case_create(request, uuid):
+    portfolio = _portfolio(request, uuid)
+    _require(request, "portfolio.change_portfolio", portfolio)
+    form = CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = domain.create_case(portfolio, actor=request.user, **form.values())
+        except ValidationError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, _("The case is created. Add its evidence below."))
+            return redirect("web:case", uuid=case.uuid)
+    return render(request, "web/portfolio/case_form.html", {"portfolio": portfolio, "form": form})
+
+
+def _case_mappings(case: Case) -> list[Mapping]:
+    return list(
+        Mapping.objects.filter(Q(case=case) | Q(evidence__case=case))
+        .select_related("criterion__competency__block", "evidence")
+        .order_by("criterion__competency__block__order", "criterion__competency__order")
+    )
+
+
+@login_required
+def case_detail(request, uuid):
+    """The case, its files and mappings; the owner edits it here (two tabs are detected)."""
+    case = _case(request, uuid)
+    portfolio = case.portfolio
+    can_edit = _can_edit(request, portfolio)
+    form = CaseEditForm(instance=case) if can_edit else None
+    stale = ""
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        form = CaseEditForm(request.POST)
+        if form.is_valid():
+            try:
+                domain.update_case(
+                    case,
+                    revision=form.cleaned_data["revision"],
+                    actor=request.user,
+                    **form.values(),
+                )
+            except domain.StaleEditError as error:
+                # The form keeps what was typed; the page shows what is saved.
+                case.refresh_from_db()
+                stale = " ".join(error.messages)
+            except ValidationError as error:
+                case.refresh_from_db()
+                form.add_domain_error(error)
+            else:
+                messages.success(request, _("The case is saved."))
+                return redirect("web:case", uuid=case.uuid)
+    return render(
+        request,
+        "web/portfolio/case.html",
+        {
+            "portfolio": portfolio,
+            "case": case,
+            "can_edit": can_edit,
+            "form": form,
+            "stale": stale,
+            "evidence_list": case.evidence.select_related("file"),
+            "mappings": _case_mappings(case),
+            "upload": upload_form(
+                reverse("web:evidence_upload", args=[case.uuid]),
+                multiple=True,
+                field_name="files",
+                accept=EVIDENCE_ACCEPT,
+            )
+            if can_edit
+            else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_delete(request, uuid):
+    case = _case(request, uuid)
+    portfolio = case.portfolio
+    _require(request, "portfolio.change_portfolio", portfolio)
+    domain.delete_case(case, actor=request.user)
+    messages.success(request, _("The case is deleted with its evidence and mappings."))
+    return redirect("web:portfolio", uuid=portfolio.uuid)
+
+
+def _criteria_choices(portfolio: Portfolio) -> list:
+    """The criteria of the chosen blocks for a select, grouped by competency."""
+    criteria = (
+        Criterion.objects.filter(
+            version=portfolio.version, competency__block__in=portfolio.blocks.all()
+        )
+        .select_related("competency__block")
+        .order_by("competency__block__order", "competency__order", "order")
+    )
+    groups: dict = {}
+    for criterion in criteria:
+        competency = criterion.competency
+        label = f"{competency.block.code} · {competency.code} {competency.statement}"
+        groups.setdefault(Truncator(label).chars(90), []).append(
+            (str(criterion.uuid), Truncator(criterion.title).chars(140))
+        )
+    return list(groups.items())
+
+
+def _find_criterion(portfolio: Portfolio, value) -> Criterion | None:
+    """The criterion with this uuid in the portfolio's version.
+
+    A uuid of another certification or version is looked up anyway, so that the domain
+    gives its own refusal; criterion uuids are only unique within a version.
+    """
+    criterion = Criterion.objects.filter(version=portfolio.version, uuid=value).first()
+    return criterion or Criterion.objects.filter(uuid=value).order_by("-pk").first()
+
+
+@login_required
+def mapping(request, uuid):
+    """Link the case, or each of its files, to the criteria it demonstrates."""
+    case = _case(request, uuid)
+    portfolio = case.portfolio
+    _require(request, "portfolio.change_portfolio", portfolio)
+    evidence_list = list(case.evidence.all())
+    targets = [(CASE_TARGET, case, None)] + [(str(item.uuid), None, item) for item in evidence_list]
+    choices = _criteria_choices(portfolio)
+    forms_by_target = {
+        key: MappingForm(target=key, criteria_choices=choices) for key, _c, _e in targets
+    }
+    if request.method == "POST":
+        key = request.POST.get("target", "")
+        if key not in forms_by_target:
+            raise Http404
+        form = forms_by_target[key] = MappingForm(
+            request.POST, target=key, criteria_choices=choices
+        )
+        if form.is_valid():
+            criterion = _find_criterion(portfolio, form.cleaned_data["criterion"])
+            if criterion is None:
+                form.add_error("criterion", _("Choose a criterion in the list."))
+            else:
+                evidence = next((e for k, _c, e in targets if k == key), None)
+                try:
+                    domain.map_to_criterion(
+                        portfolio,
+                        criterion=criterion,
+                        justification=form.cleaned_data["justification"],
+                        actor=request.user,
+                        evidence=evidence,
+                        case=case if evidence is None else None,
+                    )
+                except ValidationError as error:
+                    field = {"foreign_criterion": "criterion", "justification": "justification"}
+                    form.add_error(field.get(error.code), error)
+                else:
+                    messages.success(request, _("The link to the criterion is saved."))
+                    return redirect(f"{reverse('web:mapping', args=[case.uuid])}#target-{key}")
+    mappings = _case_mappings(case)
+    sections = [
+        {
+            "key": key,
+            "case": target_case,
+            "evidence": evidence,
+            "form": forms_by_target[key],
+            "mappings": [
+                item
+                for item in mappings
+                if (evidence is None and item.case_id == case.pk)
+                or (evidence is not None and item.evidence_id == evidence.pk)
+            ],
+        }
+        for key, target_case, evidence in targets
+    ]
+    return render(
+        request,
+        "web/portfolio/mapping.html",
+        {"portfolio": portfolio, "case": case, "sections": sections, "has_criteria": choices},
+    )
+
+
+@login_required
+@require_POST
+def mapping_delete(request, uuid):
+    link = get_object_or_404(
+        Mapping.objects.select_related("portfolio__candidate", "case", "evidence__case"),
+        uuid=uuid,
+    )
+    _require(request, "portfolio.change_portfolio", link.portfolio)
+    case = link.case or link.evidence.case
+    domain.unmap(link, actor=request.user)
+    messages.success(request, _("The link to the criterion is removed."))
+    return redirect("web:mapping", uuid=case.uuid)
+
+
+@login_required
+def coverage(request, uuid):
+    """Every criterion of the chosen blocks with what demonstrates it; a constant query count."""
+    portfolio = _portfolio(request, uuid)
+    blocks = []
+    for item in queries.coverage(portfolio):
+        # The version is already loaded: full codes cost no query per block.
+        item.block.version = portfolio.version
+        total, uncovered = len(item.criteria), item.uncovered_count
+        blocks.append(
+            {
+                "coverage": item,
+                "total": total,
+                "uncovered": uncovered,
+                "covered": total - uncovered,
+            }
+        )
+    return render(
+        request,
+        "web/portfolio/coverage.html",
+        {
+            "portfolio": portfolio,
+            "blocks": blocks,
+            "uncovered": sum(item["uncovered"] for item in blocks),
+            "total": sum(item["total"] for item in blocks),
+        },
+    )
+
+
+@login_required
+def supports(request, uuid):
+    """One presentation support per chosen block (PDF, ODP or PPTX)."""
+    portfolio = _portfolio(request, uuid)
+    by_block = {
+        support.block_id: support
+        for support in PresentationSupport.objects.filter(portfolio=portfolio).select_related(
+            "file"
+        )
+    }
+    can_edit = _can_edit(request, portfolio)
+    rows = []
+    for block in portfolio.blocks.order_by("order", "code"):
+        block.version = portfolio.version
+        upload = None
+        if can_edit:
+            upload = upload_form(
+                reverse("web:support_upload", args=[portfolio.uuid, block.code]),
+                multiple=False,
+                field_name="file",
+                accept=SUPPORT_ACCEPT,
+            )
+        rows.append({"current_block": block, "support": by_block.get(block.pk), "upload": upload})
+    return render(
+        request,
+        "web/portfolio/supports.html",
+        {"portfolio": portfolio, "can_edit": can_edit, "rows": rows},
+    )

@@ -1,0 +1,173 @@
+"""Submitting a portfolio, the submissions' history, the snapshot ZIP and the PDF summary.
+
+The candidate submits his own portfolio; the staff of his training centre and the
+certification managers read the history and download the snapshots and the summary.
+Anyone else gets a 404.
+"""
+
+import tempfile
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from certifolio.portfolio.models import Portfolio, Submission
+from certifolio.portfolio.queries import coverage
+from certifolio.portfolio.submission import (
+    UncoveredCriteria,
+    submission_blocks,
+    submit_portfolio,
+    write_snapshot_zip,
+)
+from certifolio.portfolio.summary import render_summary_pdf
+from certifolio.referential.models import Block
+
+# Snapshots are built in memory up to this size, then in a temporary file.
+SPOOL_MAX_SIZE = 16 * 1024 * 1024
+
+
+def _require(request, perm, obj=None):
+    if not request.user.has_perm(perm, obj):
+        raise Http404
+
+
+def _portfolio(request, uuid, perm) -> Portfolio:
+    portfolio = get_object_or_404(
+        Portfolio.objects.select_related("candidate", "version__certification"), uuid=uuid
+    )
+    _require(request, perm, portfolio)
+    return portfolio
+
+
+def _file_stem(portfolio: Portfolio) -> str:
+    return slugify(str(portfolio.candidate)) or "portfolio"
+
+
+class BlockChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_code} — {obj.title}"
+
+
+class SubmitForm(forms.Form):
+    blocks = BlockChoiceField(
+        label=gettext_lazy("Blocks submitted"),
+        queryset=Block.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("Choose at least one block to submit.")},
+    )
+    confirm_uncovered = forms.BooleanField(
+        label=gettext_lazy(
+            "I submit the portfolio knowing that the criteria listed above have no evidence."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, portfolio, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["blocks"].queryset = Block.objects.filter(
+            version=portfolio.version
+        ).select_related("version__certification")
+
+
+@login_required
+def portfolio_submit(request, uuid):
+    portfolio = _portfolio(request, uuid, "portfolio.change_portfolio")
+    form = SubmitForm(
+        request.POST if request.method == "POST" else None,
+        portfolio=portfolio,
+        initial={"blocks": list(portfolio.blocks.values_list("pk", flat=True))},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = submit_portfolio(
+                portfolio,
+                blocks=form.cleaned_data["blocks"],
+                actor=request.user,
+                confirm_uncovered=form.cleaned_data["confirm_uncovered"],
+            )
+        except UncoveredCriteria as error:
+            form.add_error("confirm_uncovered", error.messages[0])
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your portfolio is submitted (submission no. %(number)s). The SHA-256 of "
+                    "its manifest is %(sha256)s."
+                )
+                % {"number": submission.number, "sha256": submission.manifest_sha256},
+            )
+            return redirect("web:submissions", uuid=portfolio.uuid)
+    # Criteria without evidence, for every block the candidate may tick.
+    blocks = submission_blocks(
+        portfolio, Block.objects.filter(version=portfolio.version).values_list("pk", flat=True)
+    )
+    chosen = {str(pk) for pk in (form["blocks"].value() or [])}
+    uncovered = [
+        item
+        for item in coverage(portfolio, blocks)
+        if item.uncovered_count and str(item.block.pk) in chosen
+    ]
+    return render(
+        request,
+        "web/portfolio/submit.html",
+        {"portfolio": portfolio, "form": form, "uncovered": uncovered},
+    )
+
+
+@login_required
+def submission_list(request, uuid):
+    portfolio = _portfolio(request, uuid, "portfolio.view_portfolio")
+    submissions = portfolio.submissions.defer("manifest").order_by("-number")
+    return render(
+        request,
+        "web/portfolio/submissions.html",
+        {
+            "portfolio": portfolio,
+            "submissions": submissions,
+            "can_submit": request.user.has_perm("portfolio.change_portfolio", portfolio),
+        },
+    )
+
+
+@login_required
+def submission_zip(request, uuid):
+    submission = get_object_or_404(
+        Submission.objects.select_related("portfolio__candidate"), uuid=uuid
+    )
+    portfolio = submission.portfolio
+    _require(request, "portfolio.view_portfolio", portfolio)
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX_SIZE)  # noqa: SIM115 - FileResponse closes it
+    try:
+        write_snapshot_zip(submission, spool)
+    except ValidationError as error:
+        spool.close()
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("web:submissions", uuid=portfolio.uuid)
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=f"{_file_stem(portfolio)}-submission-{submission.number}.zip",
+        content_type="application/zip",
+    )
+
+
+@login_required
+def portfolio_pdf(request, uuid):
+    portfolio = _portfolio(request, uuid, "portfolio.view_portfolio")
+    filename = f"{_file_stem(portfolio)}-portfolio.pdf"
+    return HttpResponse(
+        render_summary_pdf(portfolio),
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,472 @@
+"""Upload, download and removal of evidence and presentation supports (web/views/evidence.py)."""
+
+import hashlib
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from certifolio.accounts.enums import Role
+from certifolio.portfolio.domain import create_case, open_portfolio
+from certifolio.portfolio.enums import CaseKind
+from certifolio.portfolio.evidence import add_evidence, set_presentation_support
+from certifolio.portfolio.models import Evidence, PresentationSupport, StoredFile
+from certifolio.web.views.evidence import _page_url
+from tests.factories import OrganisationFactory, UserFactory, candidate, centre_staff, manager
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
+ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+@pytest.fixture
+def centre(db):
+    return OrganisationFactory(name="Lyon")
+
+
+@pytest.fixture
+def owner(centre):
+    return candidate(centre)
+
+
+@pytest.fixture
+def case(seed_version, owner):
+    portfolio = open_portfolio(owner, version=seed_version)
+    return create_case(portfolio, actor=owner, title="Migration", kind=CaseKind.COMPANY)
+
+
+@pytest.fixture
+def evidence(case, owner):
+    return add_evidence(case, upload=upload("bilan final.pdf", PDF), actor=owner)
+
+
+@pytest.fixture
+def support(case, owner):
+    block = case.portfolio.version.block_set.get(code="BC01")
+    return set_presentation_support(
+        case.portfolio, block=block, upload=upload("soutenance.pdf", PDF), actor=owner
+    )
+
+
+def upload_url(case):
+    return reverse("web:evidence_upload", kwargs={"uuid": case.uuid})
+
+
+def others(centre):
+    """Users who must not reach the portfolio, by description."""
+    return {
+        "another candidate of the centre": candidate(centre),
+        "staff of another centre": centre_staff(OrganisationFactory(name="Paris")),
+        "auditor": UserFactory(roles=[Role.AUDITOR]),
+    }
+
+
+# Upload -------------------------------------------------------------------------------
+
+
+def test_owner_uploads_two_files_in_one_request(client, case, owner):
+    client.force_login(owner)
+
+    response = client.post(
+        upload_url(case),
+        {"files": [upload("bilan.pdf", PDF), upload("copie du bilan.pdf", PDF)]},
+    )
+
+    assert (response.status_code, response["Location"]) == (
+        302,
+        _page_url("web:case", uuid=case.uuid),
+    )
+    assert list(case.evidence.values_list("name", flat=True)) == ["bilan.pdf", "copie du bilan.pdf"]
+    assert StoredFile.objects.count() == 1
+
+
+def test_owner_upload_answers_json_to_the_script(client, case, owner):
+    client.force_login(owner)
+
+    response = client.post(
+        upload_url(case),
+        {"files": [upload("bilan.pdf", PDF), upload("schema.png", PNG)]},
+        **XHR,
+    )
+
+    added = list(case.evidence.select_related("file"))
+    assert response.status_code == 200
+    assert response.json() == {
+        "ok": True,
+        "errors": [],
+        "evidence": [
+            {
+                "uuid": str(item.uuid),
+                "name": item.name,
+                "size": item.file.size,
+                "content_type": item.file.content_type,
+                "download_url": reverse("web:evidence_download", kwargs={"uuid": item.uuid}),
+            }
+            for item in added
+        ],
+    }
+    assert [item.file.content_type for item in added] == ["application/pdf", "image/png"]
+
+
+def test_upload_stores_the_content_under_its_hash(client, case, owner):
+    client.force_login(owner)
+    sha = hashlib.sha256(PDF).hexdigest()
+
+    client.post(upload_url(case), {"files": [upload("bilan.pdf", PDF)]})
+
+    assert default_storage.exists(f"portfolio/{sha[:2]}/{sha[2:4]}/{sha}") is True
+    with default_storage.open(f"portfolio/{sha[:2]}/{sha[2:4]}/{sha}") as stored:
+        assert stored.read() == PDF
+
+
+def test_upload_is_all_or_nothing(client, case, owner):
+    client.force_login(owner)
+
+    response = client.post(
+        upload_url(case),
+        {"files": [upload("bilan.pdf", PDF), upload("photo.pdf", PNG)]},
+        **XHR,
+        **ENGLISH,
+    )
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "ok": False,
+            "errors": [
+                "“photo.pdf” is named as a .pdf file, but its content is a PNG image: rename "
+                "it to end in .png."
+            ],
+        },
+    )
+    assert (Evidence.objects.count(), StoredFile.objects.count()) == (0, 0)
+
+
+def test_upload_refusal_without_script_redirects_with_messages(client, case, owner):
+    client.force_login(owner)
+
+    response = client.post(
+        upload_url(case),
+        {"files": [upload("vide.pdf", b""), upload("page.html", b"<html></html>")]},
+        **ENGLISH,
+    )
+
+    messages = [str(message) for message in response.wsgi_request._messages]
+    assert (response.status_code, response["Location"]) == (
+        302,
+        _page_url("web:case", uuid=case.uuid),
+    )
+    assert messages == [
+        "“vide.pdf” is empty.",
+        "“page.html” is a web page (HTML), which is not accepted: export it as PDF, or put "
+        "web source code in a ZIP archive.",
+    ]
+    assert Evidence.objects.count() == 0
+
+
+def test_upload_without_files_is_refused(client, case, owner):
+    client.force_login(owner)
+
+    response = client.post(upload_url(case), {}, **XHR, **ENGLISH)
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {"ok": False, "errors": ["Choose at least one file."]},
+    )
+
+
+def test_upload_by_get_is_not_allowed(client, case, owner):
+    client.force_login(owner)
+
+    assert client.get(upload_url(case)).status_code == 405
+
+
+def test_upload_refused_to_others(client, case, centre):
+    for description, user in others(centre).items():
+        client.force_login(user)
+
+        response = client.post(upload_url(case), {"files": [upload("x.pdf", PDF)]})
+
+        assert (description, response.status_code) == (description, 404)
+    assert Evidence.objects.count() == 0
+
+
+def test_upload_refused_to_centre_staff_and_managers(client, verified_login, case, centre):
+    client.force_login(centre_staff(centre))
+    staff_status = client.post(upload_url(case), {"files": [upload("x.pdf", PDF)]}).status_code
+    manager_status = (
+        verified_login(manager()).post(upload_url(case), {"files": [upload("x.pdf", PDF)]})
+    ).status_code
+
+    assert (staff_status, manager_status) == (404, 404)
+
+
+def test_upload_anonymous_is_sent_to_login(client, case):
+    response = client.post(upload_url(case), {"files": [upload("x.pdf", PDF)]})
+
+    assert (response.status_code, response["Location"]) == (
+        302,
+        f"{reverse('web:login')}?next={upload_url(case)}",
+    )
+
+
+# Download -----------------------------------------------------------------------------
+
+
+def download_url(evidence):
+    return reverse("web:evidence_download", kwargs={"uuid": evidence.uuid})
+
+
+def test_owner_downloads_as_an_attachment(client, evidence, owner):
+    client.force_login(owner)
+
+    response = client.get(download_url(evidence))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert (
+        response["Content-Type"],
+        response["Content-Disposition"],
+        response["X-Content-Type-Options"],
+        response["Content-Length"],
+    ) == (
+        "application/pdf",
+        'attachment; filename="bilan final.pdf"',
+        "nosniff",
+        str(len(PDF)),
+    )
+    assert "private" in response["Cache-Control"]
+
+
+def test_download_of_a_non_ascii_name(client, case, owner):
+    item = add_evidence(case, upload=upload("schéma réseau.txt", b"routeur\n"), actor=owner)
+    client.force_login(owner)
+
+    response = client.get(download_url(item))
+
+    assert (response["Content-Type"], response["Content-Disposition"]) == (
+        "text/plain; charset=utf-8",
+        "attachment; filename*=utf-8''sch%C3%A9ma%20r%C3%A9seau.txt",
+    )
+    response.close()
+
+
+def test_centre_staff_of_the_candidates_centre_downloads(client, evidence, centre):
+    client.force_login(centre_staff(centre))
+
+    response = client.get(download_url(evidence))
+
+    assert (response.status_code, b"".join(response.streaming_content)) == (200, PDF)
+
+
+def test_manager_downloads(verified_login, evidence):
+    response = verified_login(manager()).get(download_url(evidence))
+
+    assert (response.status_code, b"".join(response.streaming_content)) == (200, PDF)
+
+
+def test_download_refused_to_others(client, evidence, centre):
+    for description, user in others(centre).items():
+        client.force_login(user)
+
+        response = client.get(download_url(evidence))
+
+        assert (description, response.status_code) == (description, 404)
+
+
+def test_download_anonymous_is_sent_to_login(client, evidence):
+    response = client.get(download_url(evidence))
+
+    assert (response.status_code, response["Location"]) == (
+        302,
+        f"{reverse('web:login')}?next={download_url(evidence)}",
+    )
+
+
+def test_download_of_an_unknown_evidence_is_not_found(client, owner, db):
+    client.force_login(owner)
+
+    url = reverse("web:evidence_download", kwargs={"uuid": "00000000-0000-0000-0000-000000000000"})
+
+    assert client.get(url).status_code == 404
+
+
+# Removal ------------------------------------------------------------------------------
+
+
+def delete_url(evidence):
+    return reverse("web:evidence_delete", kwargs={"uuid": evidence.uuid})
+
+
+def test_owner_removes_evidence(client, evidence, owner):
+    client.force_login(owner)
+
+    response = client.post(delete_url(evidence))
+
+    assert (response.status_code, response["Location"]) == (
+        302,
+        _page_url("web:case", uuid=evidence.case.uuid),
+    )
+    assert (Evidence.objects.count(), StoredFile.objects.count()) == (0, 1)
+
+
+def test_removal_refused_to_staff_and_others(client, evidence, centre):
+    for description, user in {**others(centre), "staff": centre_staff(centre)}.items():
+        client.force_login(user)
+
+        response = client.post(delete_url(evidence))
+
+        assert (description, response.status_code) == (description, 404)
+    assert Evidence.objects.count() == 1
+
+
+# Presentation supports ----------------------------------------------------------------
+
+
+def support_upload_url(portfolio, code="BC01"):
+    return reverse("web:support_upload", kwargs={"uuid": portfolio.uuid, "code": code})
+
+
+def test_owner_uploads_a_presentation_support(client, case, owner):
+    client.force_login(owner)
+
+    response = client.post(
+        support_upload_url(case.portfolio), {"file": upload("soutenance.pdf", PDF)}, **XHR
+    )
+
+    support = PresentationSupport.objects.get()
+    assert (response.status_code, response.json()) == (
+        200,
+        {
+            "ok": True,
+            "errors": [],
+            "support": {
+                "uuid": str(support.uuid),
+                "block": "BC01",
+                "name": "soutenance.pdf",
+                "size": len(PDF),
+                "content_type": "application/pdf",
+                "download_url": reverse("web:support_download", kwargs={"uuid": support.uuid}),
+            },
+        },
+    )
+
+
+def test_presentation_support_of_another_type_is_refused(client, case, owner):
+    client.force_login(owner)
+
+    response = client.post(
+        support_upload_url(case.portfolio),
+        {"file": upload("notes.txt", b"notes\n")},
+        **XHR,
+        **ENGLISH,
+    )
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "ok": False,
+            "errors": [
+                "A presentation support is a PDF, ODP or PPTX file; “notes.txt” is text or "
+                "source code."
+            ],
+        },
+    )
+
+
+def test_presentation_support_of_an_unknown_block_is_not_found(client, case, owner):
+    client.force_login(owner)
+
+    response = client.post(
+        support_upload_url(case.portfolio, code="BC99"), {"file": upload("s.pdf", PDF)}
+    )
+
+    assert response.status_code == 404
+
+
+def test_presentation_support_upload_refused_to_others(client, case, centre):
+    for description, user in {**others(centre), "staff": centre_staff(centre)}.items():
+        client.force_login(user)
+
+        response = client.post(support_upload_url(case.portfolio), {"file": upload("s.pdf", PDF)})
+
+        assert (description, response.status_code) == (description, 404)
+    assert PresentationSupport.objects.count() == 0
+
+
+def test_presentation_support_download(client, support, centre):
+    client.force_login(centre_staff(centre))
+
+    response = client.get(reverse("web:support_download", kwargs={"uuid": support.uuid}))
+
+    assert (response.status_code, response["Content-Disposition"]) == (
+        200,
+        'attachment; filename="soutenance.pdf"',
+    )
+    assert b"".join(response.streaming_content) == PDF
+
+
+def test_presentation_support_download_refused_to_others(client, support, centre):
+    for description, user in others(centre).items():
+        client.force_login(user)
+
+        response = client.get(reverse("web:support_download", kwargs={"uuid": support.uuid}))
+
+        assert (description, response.status_code) == (description, 404)
+
+
+def test_owner_removes_a_presentation_support(client, support, owner):
+    client.force_login(owner)
+
+    response = client.post(reverse("web:support_delete", kwargs={"uuid": support.uuid}))
+
+    assert (response.status_code, response["Location"]) == (
+        302,
+        _page_url("web:supports", uuid=support.portfolio.uuid),
+    )
+    assert PresentationSupport.objects.count() == 0
+
+
+def test_presentation_support_removal_refused_to_staff(client, support, centre):
+    client.force_login(centre_staff(centre))
+
+    response = client.post(reverse("web:support_delete", kwargs={"uuid": support.uuid}))
+
+    assert response.status_code == 404
+    assert PresentationSupport.objects.count() == 1
+
+
+# The upload form ----------------------------------------------------------------------
+
+
+def test_upload_form_partial_works_without_script():
+    html = render_to_string(
+        "web/portfolio/_upload_form.html",
+        {
+            "upload_url": "/portfolio/cases/1/evidence/",
+            "field_name": "files",
+            "multiple": True,
+            "accept": ".pdf",
+            "max_file_size": "50 MB",
+        },
+    )
+
+    assert 'method="post" action="/portfolio/cases/1/evidence/" enctype="multipart/form-data"' in (
+        html
+    )
+    assert '<label for="upload-portfoliocases1evidence">' in html
+    assert (
+        '<input type="file" id="upload-portfoliocases1evidence" name="files" multiple '
+        'accept=".pdf" aria-describedby="upload-portfoliocases1evidence-help" required>'
+    ) in html
+    assert '<div class="upload-status" role="status"></div>' in html
+    assert "<progress " in html
+    assert '<script src="/static/certifolio/upload.js" defer></script>' in html
+    assert "<script>" not in html
