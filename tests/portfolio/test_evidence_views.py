@@ -255,7 +255,7 @@ def test_download_of_a_non_ascii_name(client, case, owner):
         "text/plain; charset=utf-8",
         "attachment; filename*=utf-8''sch%C3%A9ma%20r%C3%A9seau.txt",
     )
-    response.close()
+    b"".join(response.streaming_content)  # read to the end: closes the file
 
 
 def test_centre_staff_of_the_candidates_centre_downloads(client, evidence, centre):
