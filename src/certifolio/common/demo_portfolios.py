@@ -11,6 +11,7 @@ from django.utils.dateparse import parse_date
 from certifolio.common.demo_files import minimal_pdf, minimal_png
 from certifolio.portfolio.domain import choose_blocks, create_case, map_to_criterion, open_portfolio
 from certifolio.portfolio.evidence import add_evidence_files
+from certifolio.portfolio.models import Case
 from certifolio.portfolio.submission import submit_portfolio
 from certifolio.referential.models import Block, Criterion
 
@@ -56,6 +57,20 @@ def _criterion(version, code: str, title_start: str) -> Criterion:
     )
 
 
+def _map_all(portfolio, candidate, links) -> None:
+    """Map each (competency code, criterion title start, evidence or case, justification)."""
+    for code, title_start, target, justification in links:
+        on_case = isinstance(target, Case)
+        map_to_criterion(
+            portfolio,
+            criterion=_criterion(portfolio.version, code, title_start),
+            evidence=None if on_case else target,
+            case=target if on_case else None,
+            justification=justification,
+            actor=candidate,
+        )
+
+
 def _build_migration_case(portfolio, candidate):
     values = {**CASE_MIGRATION}
     values["period_start"] = parse_date(values["period_start"])
@@ -88,35 +103,35 @@ def _build_migration_case(portfolio, candidate):
         ],
         actor=candidate,
     )
-    version = portfolio.version
-    map_to_criterion(
+    _map_all(
         portfolio,
-        criterion=_criterion(version, "C1.1", "La pertinence du cahier"),
-        evidence=specs,
-        actor=candidate,
-        justification="Le cahier des charges intègre l’étude de faisabilité et "
-        "le chiffrage des moyens.",
-    )
-    map_to_criterion(
-        portfolio,
-        criterion=_criterion(version, "C1.1", "L'adéquation du macro"),
-        evidence=specs,
-        actor=candidate,
-        justification="Le macroplanning (partie 4) détaille équipes et durées.",
-    )
-    map_to_criterion(
-        portfolio,
-        criterion=_criterion(version, "C1.2", "Réalisme des maquettes"),
-        evidence=diagram,
-        actor=candidate,
-        justification="Le schéma d’architecture cible est la maquette validée par le client.",
-    )
-    map_to_criterion(
-        portfolio,
-        criterion=_criterion(version, "C1.2", "La pertinence de la"),
-        evidence=notes,
-        actor=candidate,
-        justification="Le comparatif justifie le choix entre offres du marché et solution interne.",
+        candidate,
+        [
+            (
+                "C1.1",
+                "La pertinence du cahier",
+                specs,
+                "Le cahier des charges intègre l’étude de faisabilité et le chiffrage des moyens.",
+            ),
+            (
+                "C1.1",
+                "L'adéquation du macro",
+                specs,
+                "Le macroplanning (partie 4) détaille équipes et durées.",
+            ),
+            (
+                "C1.2",
+                "Réalisme des maquettes",
+                diagram,
+                "Le schéma d’architecture cible est la maquette validée par le client.",
+            ),
+            (
+                "C1.2",
+                "La pertinence de la",
+                notes,
+                "Le comparatif justifie le choix entre offres du marché et solution interne.",
+            ),
+        ],
     )
     return case
 
@@ -148,28 +163,30 @@ def _build_api_case(portfolio, candidate):
         ],
         actor=candidate,
     )
-    version = portfolio.version
-    map_to_criterion(
+    _map_all(
         portfolio,
-        criterion=_criterion(version, "C4.3", "La cohérence des sch"),
-        evidence=schema,
-        actor=candidate,
-        justification="Schéma normalisé, règles de nommage respectées, index "
-        "sur les recherches fréquentes.",
-    )
-    map_to_criterion(
-        portfolio,
-        criterion=_criterion(version, "C4.2", "La qualité du code"),
-        evidence=code,
-        actor=candidate,
-        justification="Code documenté, requêtes paramétrées, nommage cohérent.",
-    )
-    map_to_criterion(
-        portfolio,
-        criterion=_criterion(version, "C4.5", "L'optimisation des"),
-        case=case,
-        actor=candidate,
-        justification="Le récit présente l’ancienne et la nouvelle version avec le gain mesuré.",
+        candidate,
+        [
+            (
+                "C4.3",
+                "La cohérence des sch",
+                schema,
+                "Schéma normalisé, règles de nommage respectées, index sur les recherches "
+                "fréquentes.",
+            ),
+            (
+                "C4.2",
+                "La qualité du code",
+                code,
+                "Code documenté, requêtes paramétrées, nommage cohérent.",
+            ),
+            (
+                "C4.5",
+                "L'optimisation des",
+                case,
+                "Le récit présente l’ancienne et la nouvelle version avec le gain mesuré.",
+            ),
+        ],
     )
     return case
 
