@@ -32,7 +32,7 @@ from certifolio.portfolio.submission import (
     submit_portfolio,
     verify_snapshot_zip,
 )
-from certifolio.portfolio.summary import NoFetching, render_summary_html, render_summary_pdf
+from certifolio.portfolio.summary import no_fetching, render_summary_html, render_summary_pdf
 from certifolio.referential.domain import start_draft
 from certifolio.referential.models import Block, Criterion
 from tests.factories import OrganisationFactory, candidate
@@ -759,4 +759,4 @@ def test_summary_shows_cases_evidence_coverage_and_submissions(seed_version):
 
 def test_summary_fetches_no_url():
     with pytest.raises(ValueError, match="fetch nothing"):
-        NoFetching().fetch("https://example.org/tracker.png")
+        no_fetching().fetch("https://example.org/tracker.png")

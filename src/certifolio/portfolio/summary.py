@@ -9,19 +9,10 @@ local files.
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from certifolio.portfolio.markdown import render_markdown
 from certifolio.portfolio.models import Portfolio
 from certifolio.portfolio.queries import coverage, portfolio_cases
-
-
-class NoFetching(URLFetcher):
-    """Refuses every URL: the summary is self-contained."""
-
-    def fetch(self, url, headers=None):
-        raise ValueError(f"certifolio documents fetch nothing ({url})")
 
 
 def summary_context(portfolio: Portfolio) -> dict:
@@ -49,5 +40,24 @@ def render_summary_html(portfolio: Portfolio) -> str:
 
 
 def render_summary_pdf(portfolio: Portfolio) -> bytes:
+    # WeasyPrint is imported on use; see no_fetching().
+    from weasyprint import HTML
+
     html = render_summary_html(portfolio)
-    return HTML(string=html, base_url=None, url_fetcher=NoFetching()).write_pdf()
+    return HTML(string=html, base_url=None, url_fetcher=no_fetching()).write_pdf()
+
+
+def no_fetching():
+    """A WeasyPrint URL fetcher that refuses every URL: the summary is self-contained.
+
+    WeasyPrint is imported here, not at the top: it loads the Pango system library, which
+    the rest of the application does not need (a machine without it serves every other
+    page).
+    """
+    from weasyprint.urls import URLFetcher
+
+    class NoFetching(URLFetcher):
+        def fetch(self, url, headers=None):
+            raise ValueError(f"certifolio documents fetch nothing ({url})")
+
+    return NoFetching()
