@@ -16,6 +16,12 @@ SEED_TEXT = SHARED_DIR / "seed" / "referentiel-expert-ingenierie-informatique.tx
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Hash test passwords with MD5: Argon2 costs about 0.6 s and 100 MiB per user."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _isolated_media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
 

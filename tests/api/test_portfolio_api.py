@@ -34,12 +34,6 @@ SLIDES = b"%PDF-1.7\n% slides\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Each world holds seven people: Argon2 would take most of the suite's time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _restore_language():
     # LocaleMiddleware leaves the request's language active: put back the default.
     yield
