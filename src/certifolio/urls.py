@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from certifolio.api.api import api
-from certifolio.web.views.accounts import LogoutView
+from certifolio.web.account.views import LogoutView
 
 urlpatterns = [
     # One way in: the administration's own login and logout give way to the site's, which

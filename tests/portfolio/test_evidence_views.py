@@ -13,7 +13,7 @@ from certifolio.portfolio.domain import create_case, open_portfolio
 from certifolio.portfolio.enums import CaseKind
 from certifolio.portfolio.evidence import add_evidence, set_presentation_support
 from certifolio.portfolio.models import Evidence, PresentationSupport, StoredFile
-from certifolio.web.views.evidence import _page_url
+from certifolio.web.candidate.evidence import _page_url
 from tests.factories import OrganisationFactory, UserFactory, candidate, centre_staff, manager
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"

@@ -170,3 +170,27 @@ class CandidateContactForm(DomainForm):
         "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
         "country": forms.TextInput(attrs={"autocomplete": "country-name"}),
     }
+
+
+class BlockChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_code} — {obj.title}"
+
+
+class SubmitForm(forms.Form):
+    blocks = BlockChoiceField(
+        label=_("Blocks submitted"),
+        queryset=Block.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one block to submit.")},
+    )
+    confirm_uncovered = forms.BooleanField(
+        label=_("I submit the portfolio knowing that the criteria listed above have no evidence."),
+        required=False,
+    )
+
+    def __init__(self, *args, portfolio, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["blocks"].queryset = Block.objects.filter(
+            version=portfolio.version
+        ).select_related("version__certification")

@@ -7,7 +7,6 @@ Anyone else gets a 404.
 
 import tempfile
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,8 +14,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from certifolio.portfolio.forms import SubmitForm
 from certifolio.portfolio.models import Portfolio, Submission
 from certifolio.portfolio.queries import coverage
 from certifolio.portfolio.submission import (
@@ -47,32 +46,6 @@ def _portfolio(request, uuid, perm) -> Portfolio:
 
 def _file_stem(portfolio: Portfolio) -> str:
     return slugify(str(portfolio.candidate)) or "portfolio"
-
-
-class BlockChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.full_code} — {obj.title}"
-
-
-class SubmitForm(forms.Form):
-    blocks = BlockChoiceField(
-        label=gettext_lazy("Blocks submitted"),
-        queryset=Block.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": gettext_lazy("Choose at least one block to submit.")},
-    )
-    confirm_uncovered = forms.BooleanField(
-        label=gettext_lazy(
-            "I submit the portfolio knowing that the criteria listed above have no evidence."
-        ),
-        required=False,
-    )
-
-    def __init__(self, *args, portfolio, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["blocks"].queryset = Block.objects.filter(
-            version=portfolio.version
-        ).select_related("version__certification")
 
 
 @login_required

@@ -28,7 +28,7 @@ from certifolio.portfolio.forms import (
 from certifolio.portfolio.models import Case, Mapping, Portfolio, PresentationSupport
 from certifolio.referential.models import Block, Criterion
 from certifolio.referential.queries import current_version
-from certifolio.web.views.evidence import EVIDENCE_ACCEPT, SUPPORT_ACCEPT, upload_form
+from certifolio.web.candidate.evidence import EVIDENCE_ACCEPT, SUPPORT_ACCEPT, upload_form
 
 # The mapping page's key for the case as a whole (its files are keyed by their uuid).
 CASE_TARGET = "case"

@@ -1,0 +1,64 @@
+"""The managers' version actions: list the versions, open a draft, publish."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from certifolio.referential import domain
+from certifolio.referential.models import Certification
+
+
+def _certification(slug: str) -> Certification:
+    return get_object_or_404(Certification, slug=slug)
+
+
+@login_required
+def version_list(request, slug):
+    certification = _certification(slug)
+    if not request.user.has_perm("referential.start_draft"):
+        raise Http404
+    versions = certification.versions.select_related("published_by").order_by("-number")
+    return render(
+        request,
+        "web/version_list.html",
+        {"certification": certification, "versions": versions},
+    )
+
+
+@login_required
+@require_POST
+def version_publish(request, slug, number):
+    certification = _certification(slug)
+    version = get_object_or_404(certification.versions, number=number)
+    if not request.user.has_perm("referential.publish_version", version):
+        raise Http404
+    try:
+        domain.publish_version(version, user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Version %(number)s is published.") % {"number": number})
+    return redirect("web:versions", slug=slug)
+
+
+@login_required
+@require_POST
+def version_start_draft(request, slug):
+    certification = _certification(slug)
+    if not request.user.has_perm("referential.start_draft"):
+        raise Http404
+    try:
+        version = domain.start_draft(certification, user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Draft version %(number)s is open.") % {"number": version.number}
+        )
+    return redirect("web:versions", slug=slug)

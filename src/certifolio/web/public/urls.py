@@ -1,0 +1,18 @@
+"""Public pages: the referential, search, the accessibility statement."""
+
+from django.urls import path
+
+from certifolio.web.public import views
+
+urlpatterns = [
+    path("", views.certification_list, name="certifications"),
+    path("search/", views.search, name="search"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("certifications/<slug:slug>/", views.certification_detail, name="certification"),
+    path("certifications/<slug:slug>/blocks/<str:code>/", views.block_detail, name="block"),
+    path(
+        "certifications/<slug:slug>/competencies/<str:code>/",
+        views.competency_detail,
+        name="competency",
+    ),
+]
