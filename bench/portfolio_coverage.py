@@ -23,7 +23,7 @@ from certifolio.portfolio.domain import (  # noqa: E402
     map_to_criterion,
     open_portfolio,
 )
-from certifolio.portfolio.evidence import add_evidence  # noqa: E402
+from certifolio.portfolio.domain.evidence import add_evidence  # noqa: E402
 from certifolio.referential.documents import read_document  # noqa: E402
 from certifolio.referential.domain import load_referential  # noqa: E402
 from certifolio.referential.models import Block, Criterion  # noqa: E402

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from certifolio.accounts import invitations
+from certifolio.accounts.domain import invitations
 from certifolio.accounts.enums import Role
 from certifolio.accounts.models import Invitation, User
 from tests.factories import OrganisationFactory, UserFactory, candidate, manager

@@ -7,7 +7,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from certifolio import settings as production_settings
-from certifolio.accounts import people
+from certifolio.accounts.domain import people
 from certifolio.accounts.enums import Role
 from tests.factories import UserFactory, candidate, manager, totp_code, with_totp
 
@@ -81,7 +81,7 @@ def test_recovery_code_logs_in_once(client, db):
     device = with_totp(user)
     _login(client, user.email)
     client.get(reverse("web:two_factor_setup"))  # unverified: sent to the verify page
-    from certifolio.accounts.twofactor import regenerate_recovery_codes
+    from certifolio.accounts.domain.twofactor import regenerate_recovery_codes
 
     code = regenerate_recovery_codes(user)[0]
     first = client.post(reverse("web:login_verify"), {"code": code})

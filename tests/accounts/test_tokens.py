@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
+from certifolio.accounts.domain.tokens import authenticate_token, create_token, revoke_token
 from certifolio.accounts.models import ApiToken
-from certifolio.accounts.tokens import authenticate_token, create_token, revoke_token
 from certifolio.common.models import AuditEvent
 from tests.factories import UserFactory
 

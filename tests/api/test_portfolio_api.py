@@ -13,10 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.utils import translation
 
+from certifolio.accounts.domain.tokens import create_token
 from certifolio.accounts.enums import Role
-from certifolio.accounts.tokens import create_token
 from certifolio.common.models import AuditEvent
-from certifolio.portfolio import domain, evidence, submission
+from certifolio.portfolio.domain import cases, evidence, submission
 from certifolio.portfolio.enums import CaseKind
 from certifolio.portfolio.models import Case, Evidence, Mapping, Portfolio, Submission
 from certifolio.referential.domain import load_referential
@@ -103,10 +103,10 @@ class World:
 def world(seed_version):
     lyon, paris = OrganisationFactory(name="Lyon"), OrganisationFactory(name="Paris")
     owner = candidate(lyon, first_name="Léa", last_name="Martin")
-    portfolio = domain.open_portfolio(owner, version=seed_version)
+    portfolio = cases.open_portfolio(owner, version=seed_version)
     block = seed_version.block_set.get(code="BC01")
-    domain.choose_blocks(portfolio, blocks=[block], actor=owner)
-    case = domain.create_case(
+    cases.choose_blocks(portfolio, blocks=[block], actor=owner)
+    case = cases.create_case(
         portfolio,
         actor=owner,
         title="Refonte du SI",
@@ -116,7 +116,7 @@ def world(seed_version):
     )
     item = evidence.add_evidence(case, upload=pdf(), actor=owner, description="Le plan")
     criterion = first_criterion(block)
-    mapping = domain.map_to_criterion(
+    mapping = cases.map_to_criterion(
         portfolio,
         criterion=criterion,
         justification="Le plan le montre.",
@@ -430,7 +430,7 @@ def test_portfolio_list_anonymous_must_authenticate(client, db):
 
 def test_portfolio_list_is_paginated(world, login):
     for _index in range(2):
-        domain.open_portfolio(candidate(), version=world.version)
+        cases.open_portfolio(candidate(), version=world.version)
 
     response = call(login(world.users["manager"]), "get", "/portfolios?limit=2&offset=2")
 
@@ -441,8 +441,8 @@ def test_portfolio_list_is_paginated(world, login):
 def test_portfolio_list_query_count_constant(world, login, django_assert_num_queries, count):
     client = login(world.users["manager"])
     for _index in range(count - 1):
-        other = domain.open_portfolio(candidate(), version=world.version)
-        domain.choose_blocks(other, blocks=[world.block], actor=other.candidate)
+        other = cases.open_portfolio(candidate(), version=world.version)
+        cases.choose_blocks(other, blocks=[world.block], actor=other.candidate)
 
     # Session, user, second factor, role grants, then the count, the page and its blocks.
     with django_assert_num_queries(7):
@@ -864,8 +864,8 @@ def test_mapping_create_with_a_criterion_of_another_certification_is_refused(
 
 def test_mapping_create_with_evidence_of_another_portfolio_is_refused(owner_client, world):
     stranger = candidate()
-    other = domain.open_portfolio(stranger, version=world.version)
-    other_case = domain.create_case(other, actor=stranger, title="Autre", kind=CaseKind.COMPANY)
+    other = cases.open_portfolio(stranger, version=world.version)
+    other_case = cases.create_case(other, actor=stranger, title="Autre", kind=CaseKind.COMPANY)
 
     response = call(
         owner_client,
@@ -944,12 +944,12 @@ def test_coverage_marks_the_mapped_criterion(owner_client, world):
 @pytest.mark.parametrize("count", [1, 3])
 def test_coverage_query_count_constant(owner_client, world, django_assert_num_queries, count):
     blocks = list(world.version.block_set.order_by("order")[:count])
-    domain.choose_blocks(world.portfolio, blocks=blocks, actor=world.owner)
+    cases.choose_blocks(world.portfolio, blocks=blocks, actor=world.owner)
     for block in blocks[1:]:
         added = evidence.add_evidence(
             world.case, upload=text(f"{block.code}.txt", block.code), actor=world.owner
         )
-        domain.map_to_criterion(
+        cases.map_to_criterion(
             world.portfolio,
             criterion=first_criterion(block),
             justification="Oui.",

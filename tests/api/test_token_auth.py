@@ -7,9 +7,9 @@ from django.test import Client
 from django.utils import timezone, translation
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from certifolio.accounts.domain.tokens import create_token, revoke_token
 from certifolio.accounts.enums import Role
 from certifolio.accounts.models import ApiToken
-from certifolio.accounts.tokens import create_token, revoke_token
 from certifolio.common.models import AuditEvent
 from certifolio.referential.domain import start_draft
 from certifolio.referential.enums import VersionStatus

@@ -9,9 +9,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from certifolio.accounts.enums import Role
-from certifolio.portfolio.domain import create_case, open_portfolio
+from certifolio.portfolio.domain.cases import create_case, open_portfolio
+from certifolio.portfolio.domain.evidence import add_evidence, set_presentation_support
 from certifolio.portfolio.enums import CaseKind
-from certifolio.portfolio.evidence import add_evidence, set_presentation_support
 from certifolio.portfolio.models import Evidence, PresentationSupport, StoredFile
 from certifolio.web.candidate.evidence import _page_url
 from tests.factories import OrganisationFactory, UserFactory, candidate, centre_staff, manager

@@ -18,15 +18,15 @@ from hypothesis import strategies as st
 
 from certifolio.common.models import AuditEvent
 from certifolio.portfolio import files
-from certifolio.portfolio.domain import create_case, open_portfolio
-from certifolio.portfolio.enums import CaseKind
-from certifolio.portfolio.evidence import (
+from certifolio.portfolio.domain.cases import create_case, open_portfolio
+from certifolio.portfolio.domain.evidence import (
     add_evidence,
     add_evidence_files,
     remove_evidence,
     remove_presentation_support,
     set_presentation_support,
 )
+from certifolio.portfolio.enums import CaseKind
 from certifolio.portfolio.models import Evidence, PresentationSupport, StoredFile
 from certifolio.referential.domain import start_draft
 from tests.factories import OrganisationFactory, candidate

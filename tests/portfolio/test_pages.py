@@ -10,7 +10,12 @@ from django.urls import reverse
 
 from certifolio.accounts.enums import Role
 from certifolio.common.models import AuditEvent
-from certifolio.portfolio.domain import choose_blocks, create_case, map_to_criterion, open_portfolio
+from certifolio.portfolio.domain.cases import (
+    choose_blocks,
+    create_case,
+    map_to_criterion,
+    open_portfolio,
+)
 from certifolio.portfolio.enums import CaseKind
 from certifolio.portfolio.markdown import render_markdown
 from certifolio.portfolio.models import Case, Evidence, Mapping, Portfolio, StoredFile

@@ -14,17 +14,19 @@ from django.utils import translation
 
 from certifolio.accounts.models import User
 from certifolio.common.models import AuditEvent
-from certifolio.portfolio.domain import (
+from certifolio.portfolio.domain.cases import (
     choose_blocks,
     create_case,
     map_to_criterion,
     open_portfolio,
     update_case,
 )
-from certifolio.portfolio.enums import CaseKind
-from certifolio.portfolio.evidence import add_evidence, remove_evidence, set_presentation_support
-from certifolio.portfolio.models import Case, Evidence, Portfolio, PresentationSupport, Submission
-from certifolio.portfolio.submission import (
+from certifolio.portfolio.domain.evidence import (
+    add_evidence,
+    remove_evidence,
+    set_presentation_support,
+)
+from certifolio.portfolio.domain.submission import (
     MANIFEST_NAME,
     UncoveredCriteria,
     canonical_json,
@@ -32,6 +34,8 @@ from certifolio.portfolio.submission import (
     submit_portfolio,
     verify_snapshot_zip,
 )
+from certifolio.portfolio.enums import CaseKind
+from certifolio.portfolio.models import Case, Evidence, Portfolio, PresentationSupport, Submission
 from certifolio.portfolio.summary import no_fetching, render_summary_html, render_summary_pdf
 from certifolio.referential.domain import start_draft
 from certifolio.referential.models import Block, Criterion

@@ -22,15 +22,20 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from certifolio.accounts import invitations, tokens
+from certifolio.accounts.domain import invitations, tokens
 from certifolio.accounts.enums import Role
 from certifolio.accounts.models import Organisation, User
 from certifolio.common.audit import record_event
 from certifolio.common.demo_files import minimal_pdf
-from certifolio.portfolio.domain import choose_blocks, create_case, map_to_criterion, open_portfolio
+from certifolio.portfolio.domain.cases import (
+    choose_blocks,
+    create_case,
+    map_to_criterion,
+    open_portfolio,
+)
+from certifolio.portfolio.domain.evidence import add_evidence, set_presentation_support
+from certifolio.portfolio.domain.submission import submit_portfolio
 from certifolio.portfolio.enums import CaseKind
-from certifolio.portfolio.evidence import add_evidence, set_presentation_support
-from certifolio.portfolio.submission import submit_portfolio
 from certifolio.referential import domain
 from certifolio.referential.models import (
     Block,

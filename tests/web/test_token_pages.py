@@ -6,9 +6,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from certifolio.accounts.domain.tokens import create_token
 from certifolio.accounts.enums import Role
 from certifolio.accounts.models import ApiToken
-from certifolio.accounts.tokens import create_token
 from tests.factories import UserFactory
 
 ENGLISH = {"accept-language": "en"}

@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from certifolio.accounts.twofactor import needs_second_factor, requires_two_factor
+from certifolio.accounts.domain.twofactor import needs_second_factor, requires_two_factor
 
 # Pages a person may reach between the password and the second factor.
 OPEN_URL_NAMES = {
@@ -49,6 +49,6 @@ class TwoFactorRequiredMiddleware:
 
 
 def _has_device(user) -> bool:
-    from certifolio.accounts.twofactor import confirmed_totp_device
+    from certifolio.accounts.domain.twofactor import confirmed_totp_device
 
     return confirmed_totp_device(user) is not None

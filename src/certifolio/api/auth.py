@@ -23,8 +23,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from certifolio.accounts.domain.tokens import authenticate_token
 from certifolio.accounts.enums import TokenScope
-from certifolio.accounts.tokens import authenticate_token
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

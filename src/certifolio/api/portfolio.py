@@ -48,7 +48,8 @@ from certifolio.api.schemas_portfolio import (
     SupportOut,
     UncoveredOut,
 )
-from certifolio.portfolio import domain, evidence, queries, submission
+from certifolio.portfolio import queries
+from certifolio.portfolio.domain import cases, evidence, submission
 from certifolio.portfolio.files import open_stored_file
 from certifolio.portfolio.models import (
     Case,
@@ -223,7 +224,7 @@ def open_portfolio(request, payload: PortfolioIn):
         raise not_found()
     existed = Portfolio.objects.filter(candidate=request.user, version=version).exists()
     try:
-        portfolio = domain.open_portfolio(request.user, version=version)
+        portfolio = cases.open_portfolio(request.user, version=version)
     except ValidationError as error:
         return _invalid(error)
     portfolio = _portfolio(request, portfolio.uuid, VIEW)
@@ -252,9 +253,7 @@ def get_portfolio(request, uuid: UUID):
 def choose_portfolio_blocks(request, uuid: UUID, payload: BlocksIn):
     portfolio = _portfolio(request, uuid, CHANGE)
     try:
-        domain.choose_blocks(
-            portfolio, blocks=_blocks(portfolio, payload.codes), actor=request.user
-        )
+        cases.choose_blocks(portfolio, blocks=_blocks(portfolio, payload.codes), actor=request.user)
     except ValidationError as error:
         return _invalid(error)
     return _detail(portfolio)
@@ -284,7 +283,7 @@ def list_cases(request, uuid: UUID):
 def create_case(request, uuid: UUID, payload: CaseIn):
     portfolio = _portfolio(request, uuid, CHANGE)
     try:
-        case = domain.create_case(portfolio, actor=request.user, **payload.model_dump())
+        case = cases.create_case(portfolio, actor=request.user, **payload.model_dump())
     except ValidationError as error:
         return _invalid(error)
     return Status(201, case)
@@ -314,8 +313,8 @@ def update_case(request, uuid: UUID, payload: CasePatchIn):
     values = payload.model_dump(exclude_unset=True)
     revision = values.pop("revision")
     try:
-        domain.update_case(case, revision=revision, actor=request.user, **values)
-    except domain.StaleEditError:
+        cases.update_case(case, revision=revision, actor=request.user, **values)
+    except cases.StaleEditError:
         current = Case.objects.filter(pk=case.pk).values_list("revision", flat=True).first()
         if current is None:
             raise not_found() from None
@@ -344,7 +343,7 @@ def update_case(request, uuid: UUID, payload: CasePatchIn):
 def delete_case(request, uuid: UUID):
     case = _case(request, uuid, CHANGE)
     try:
-        domain.delete_case(case, actor=request.user)
+        cases.delete_case(case, actor=request.user)
     except ValidationError as error:
         return _invalid(error)
     return Status(204, None)
@@ -474,7 +473,7 @@ def create_mapping(request, uuid: UUID, payload: MappingIn):
         return _invalid(ValidationError(missing))
     existed = Mapping.objects.filter(criterion=criterion, evidence=item, case=case).exists()
     try:
-        mapping = domain.map_to_criterion(
+        mapping = cases.map_to_criterion(
             portfolio,
             criterion=criterion,
             justification=payload.justification,
@@ -501,7 +500,7 @@ def delete_mapping(request, uuid: UUID):
     )
     _reach(request, mapping, CHANGE)
     try:
-        domain.unmap(mapping, actor=request.user)
+        cases.unmap(mapping, actor=request.user)
     except ValidationError as error:
         return _invalid(error)
     return Status(204, None)

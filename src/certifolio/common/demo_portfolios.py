@@ -9,10 +9,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.dateparse import parse_date
 
 from certifolio.common.demo_files import minimal_pdf, minimal_png
-from certifolio.portfolio.domain import choose_blocks, create_case, map_to_criterion, open_portfolio
-from certifolio.portfolio.evidence import add_evidence_files
+from certifolio.portfolio.domain.cases import (
+    choose_blocks,
+    create_case,
+    map_to_criterion,
+    open_portfolio,
+)
+from certifolio.portfolio.domain.evidence import add_evidence_files
+from certifolio.portfolio.domain.submission import submit_portfolio
 from certifolio.portfolio.models import Case
-from certifolio.portfolio.submission import submit_portfolio
 from certifolio.referential.models import Block, Criterion
 
 CASE_MIGRATION = {

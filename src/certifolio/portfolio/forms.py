@@ -10,9 +10,9 @@ from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from certifolio.common.forms import DATE_INPUT
-from certifolio.portfolio.domain import CASE_FIELDS
+from certifolio.portfolio.domain.cases import CASE_FIELDS
+from certifolio.portfolio.domain.records import CONTACT_FIELDS, IDENTITY_FIELDS
 from certifolio.portfolio.models import CandidateProfile, Case
-from certifolio.portfolio.records import CONTACT_FIELDS, IDENTITY_FIELDS
 from certifolio.referential.enums import VersionStatus
 from certifolio.referential.models import Block, Certification
 

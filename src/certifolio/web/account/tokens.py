@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from certifolio.accounts import tokens
+from certifolio.accounts.domain import tokens
 from certifolio.accounts.enums import TokenScope
 from certifolio.accounts.forms_tokens import ApiTokenForm
 from certifolio.accounts.models import ApiToken

@@ -16,7 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from certifolio.accounts import invitations, people, twofactor
+from certifolio.accounts.domain import invitations, people, twofactor
 from certifolio.accounts.forms import (
     AcceptInvitationForm,
     EmailAuthenticationForm,

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from certifolio.portfolio import evidence as domain
 from certifolio.portfolio import files
+from certifolio.portfolio.domain import evidence as domain
 from certifolio.portfolio.models import Case, Evidence, Portfolio, PresentationSupport
 from certifolio.referential.models import Block
 

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certifolio.accounts.enums import Role
-from certifolio.portfolio import domain, queries
+from certifolio.portfolio import queries
+from certifolio.portfolio.domain import cases
 from certifolio.portfolio.forms import (
     BlocksForm,
     CaseEditForm,
@@ -76,7 +77,7 @@ def portfolio_home(request):
         if form.is_valid():
             version = current_version(form.cleaned_data["certification"])
             try:
-                portfolio = domain.open_portfolio(user, version=version)
+                portfolio = cases.open_portfolio(user, version=version)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -151,7 +152,7 @@ def portfolio_detail(request, uuid):
         form = BlocksForm(request.POST, portfolio=portfolio)
         if form.is_valid():
             try:
-                domain.choose_blocks(
+                cases.choose_blocks(
                     portfolio, blocks=list(form.cleaned_data["blocks"]), actor=request.user
                 )
             except ValidationError as error:
@@ -170,7 +171,7 @@ def portfolio_detail(request, uuid):
             portfolio=portfolio,
             initial={"blocks": [block for block in version_blocks if block.pk in chosen_ids]},
         )
-    cases = portfolio.cases.annotate(evidence_count=Count("evidence")).order_by("created_at")
+    case_list = portfolio.cases.annotate(evidence_count=Count("evidence")).order_by("created_at")
     return render(
         request,
         "web/portfolio/detail.html",
@@ -180,7 +181,7 @@ def portfolio_detail(request, uuid):
             "form": form,
             "chosen_blocks": [block for block in version_blocks if block.pk in chosen_ids],
             "award": _award_hint(portfolio.version, version_blocks),
-            "cases": cases,
+            "cases": case_list,
         },
     )
 
@@ -192,7 +193,7 @@ def case_create(request, uuid):
     form = CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            case = domain.create_case(portfolio, actor=request.user, **form.values())
+            case = cases.create_case(portfolio, actor=request.user, **form.values())
         except ValidationError as error:
             form.add_domain_error(error)
         else:
@@ -223,13 +224,13 @@ def case_detail(request, uuid):
         form = CaseEditForm(request.POST)
         if form.is_valid():
             try:
-                domain.update_case(
+                cases.update_case(
                     case,
                     revision=form.cleaned_data["revision"],
                     actor=request.user,
                     **form.values(),
                 )
-            except domain.StaleEditError as error:
+            except cases.StaleEditError as error:
                 # The form keeps what was typed; the page shows what is saved.
                 case.refresh_from_db()
                 stale = " ".join(error.messages)
@@ -268,7 +269,7 @@ def case_delete(request, uuid):
     case = _case(request, uuid)
     portfolio = case.portfolio
     _require(request, "portfolio.change_portfolio", portfolio)
-    domain.delete_case(case, actor=request.user)
+    cases.delete_case(case, actor=request.user)
     messages.success(request, _("The case is deleted with its evidence and mappings."))
     return redirect("web:portfolio", uuid=portfolio.uuid)
 
@@ -328,7 +329,7 @@ def mapping(request, uuid):
             else:
                 evidence = next((e for k, _c, e in targets if k == key), None)
                 try:
-                    domain.map_to_criterion(
+                    cases.map_to_criterion(
                         portfolio,
                         criterion=criterion,
                         justification=form.cleaned_data["justification"],
@@ -374,7 +375,7 @@ def mapping_delete(request, uuid):
     )
     _require(request, "portfolio.change_portfolio", link.portfolio)
     case = link.case or link.evidence.case
-    domain.unmap(link, actor=request.user)
+    cases.unmap(link, actor=request.user)
     messages.success(request, _("The link to the criterion is removed."))
     return redirect("web:mapping", uuid=case.uuid)
 

@@ -15,15 +15,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from certifolio.portfolio.forms import SubmitForm
-from certifolio.portfolio.models import Portfolio, Submission
-from certifolio.portfolio.queries import coverage
-from certifolio.portfolio.submission import (
+from certifolio.portfolio.domain.submission import (
     UncoveredCriteria,
     submission_blocks,
     submit_portfolio,
     write_snapshot_zip,
 )
+from certifolio.portfolio.forms import SubmitForm
+from certifolio.portfolio.models import Portfolio, Submission
+from certifolio.portfolio.queries import coverage
 from certifolio.portfolio.summary import render_summary_pdf
 from certifolio.referential.models import Block
 

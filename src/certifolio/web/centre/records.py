@@ -14,7 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from certifolio.accounts.models import User
-from certifolio.portfolio import records
+from certifolio.portfolio.domain import records
 from certifolio.portfolio.forms import CandidateContactForm, CandidateIdentityForm
 from certifolio.portfolio.models import CandidateProfile
 

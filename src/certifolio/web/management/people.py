@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certifolio.accounts import invitations, people, twofactor
+from certifolio.accounts.domain import invitations, people, twofactor
 from certifolio.accounts.enums import Role
 from certifolio.accounts.forms import InvitationForm, PeopleFilterForm, RoleForm
 from certifolio.accounts.models import Invitation, User

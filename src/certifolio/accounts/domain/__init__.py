@@ -1,0 +1,1 @@
+"""The accounts' workflows: people and roles, invitations, API tokens, second factor."""
