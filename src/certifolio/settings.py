@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "certifolio.accounts",
     "certifolio.referential",
     "certifolio.portfolio",
+    "certifolio.demo",
     "certifolio.web",
     "certifolio.api",
 ]

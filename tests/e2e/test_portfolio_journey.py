@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from certifolio.common.demo_files import minimal_pdf
+from certifolio.demo.files import minimal_pdf
 from certifolio.portfolio.domain.cases import choose_blocks, open_portfolio
 from certifolio.referential.documents import read_document
 from certifolio.referential.domain import load_referential

@@ -26,7 +26,7 @@ from certifolio.accounts.domain import invitations, tokens
 from certifolio.accounts.enums import Role
 from certifolio.accounts.models import Organisation, User
 from certifolio.common.audit import record_event
-from certifolio.common.demo_files import minimal_pdf
+from certifolio.demo.files import minimal_pdf
 from certifolio.portfolio.domain.cases import (
     choose_blocks,
     create_case,

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import totp
 
-from certifolio.common.management.commands.load_demo import DEMO_DOMAIN, demo_totp_key
+from certifolio.demo.management.commands.load_demo import DEMO_DOMAIN, demo_totp_key
 
 
 class Command(BaseCommand):

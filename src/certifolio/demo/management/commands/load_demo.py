@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from certifolio.accounts.enums import OrganisationKind, Role
 from certifolio.accounts.models import Organisation, RoleGrant, User
-from certifolio.common.demo_portfolios import load_demo_portfolios
+from certifolio.demo.portfolios import load_demo_portfolios
 from certifolio.referential.documents import read_document
 from certifolio.referential.domain import load_referential
 

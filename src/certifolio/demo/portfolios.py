@@ -8,7 +8,7 @@ as it is.
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.dateparse import parse_date
 
-from certifolio.common.demo_files import minimal_pdf, minimal_png
+from certifolio.demo.files import minimal_pdf, minimal_png
 from certifolio.portfolio.domain.cases import (
     choose_blocks,
     create_case,
