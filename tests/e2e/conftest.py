@@ -21,6 +21,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def pytest_collection_modifyitems(config, items):
     if os.path.exists(CHROMIUM):
         return
+    if os.environ.get("CI") == "true":
+        # On CI the browser tests must run: a missing browser is a failure, not a skip.
+        raise pytest.UsageError(
+            f"Chromium not found at {CHROMIUM}: CI must install it (`apt-get install chromium`)."
+        )
     skip = pytest.mark.skip(
         reason="Chromium not found: install it (Debian: `apt-get install chromium`) or set "
         "CHROMIUM_PATH; CI installs it and runs these tests."
