@@ -33,6 +33,21 @@ def timed(function, *, repeat: int) -> tuple[float, float]:
     return statistics.median(samples), min(samples)
 
 
+def minimal_view_ms(*, repeat: int) -> tuple[float, float]:
+    """Median and best time of the smallest Django view, through the same middleware.
+
+    Page timings are reported as a ratio to it, so that a figure read on a busy machine
+    still says how much the page costs beyond Django itself.
+    """
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    with override_settings(ROOT_URLCONF="_minimal_urls"):
+        client = Client()
+        client.get("/minimal/")
+        return timed(lambda: client.get("/minimal/"), repeat=repeat)
+
+
 def report(**values) -> None:
     """The one machine-readable line every benchmark ends with."""
     print("RESULT " + " ".join(f"{key}={value}" for key, value in values.items()))

@@ -5,7 +5,7 @@ with 1 file mapped, then with 30 files mapped to 30 criteria. The query count mu
 the same (it is guarded by a test too).
 """
 
-from _setup import report, setup_django, timed
+from _setup import minimal_view_ms, report, setup_django, timed
 
 setup_django()
 
@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from certifolio.accounts.enums import Role  # noqa: E402
 from certifolio.accounts.models import RoleGrant, User  # noqa: E402
-from certifolio.portfolio.domain import (  # noqa: E402
+from certifolio.portfolio.domain.cases import (  # noqa: E402
     choose_blocks,
     create_case,
     map_to_criterion,
@@ -67,12 +67,15 @@ def main():
     add_mapped_files(portfolio, case, user, criteria[1:30])
     many = page_queries(client, url)
     median, best = timed(lambda: client.get(url), repeat=20)
+    minimal_median, _ = minimal_view_ms(repeat=200)
     report(
         criteria=len(criteria),
         queries_1_file=few,
         queries_30_files=many,
         page_ms=f"{median:.1f}",
         page_best_ms=f"{best:.1f}",
+        minimal_view_ms=f"{minimal_median:.2f}",
+        page_x_minimal=f"{median / minimal_median:.0f}",
     )
 
 

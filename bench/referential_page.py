@@ -5,7 +5,7 @@ render the certification page (every block, competency and criterion) and the pa
 query count, which must not grow with the size of the referential.
 """
 
-from _setup import report, setup_django, timed
+from _setup import minimal_view_ms, report, setup_django, timed
 
 setup_django()
 
@@ -32,11 +32,14 @@ def main():
     query_count = len(queries)
     assert response.status_code == 200
     page_median, page_best = timed(lambda: client.get(url), repeat=30)
+    minimal_median, _ = minimal_view_ms(repeat=200)
     report(
         seed_load_ms=f"{load_median:.1f}",
         seed_load_best_ms=f"{load_best:.1f}",
         page_ms=f"{page_median:.1f}",
         page_best_ms=f"{page_best:.1f}",
+        minimal_view_ms=f"{minimal_median:.2f}",
+        page_x_minimal=f"{page_median / minimal_median:.0f}",
         page_queries=query_count,
         page_kb=f"{len(response.content) / 1024:.0f}",
     )
