@@ -25,7 +25,7 @@ from certifolio.portfolio.domain.cases import (  # noqa: E402
 )
 from certifolio.portfolio.domain.evidence import add_evidence  # noqa: E402
 from certifolio.referential.documents import read_document  # noqa: E402
-from certifolio.referential.domain import load_referential  # noqa: E402
+from certifolio.referential.domain.loading import load_referential  # noqa: E402
 from certifolio.referential.models import Block, Criterion  # noqa: E402
 
 
@@ -51,10 +51,10 @@ def page_queries(client, url) -> int:
 
 
 def main():
-    version = load_referential(read_document(settings.SEED_REFERENTIAL)).version
+    version = load_referential(read_document(settings.SEED_REFERENTIAL), actor=None)[0]
     user = User.objects.create_user("bench@example.org", "bench-password-2026")
     RoleGrant.objects.create(user=user, role=Role.CANDIDATE)
-    portfolio = open_portfolio(user, version=version)
+    portfolio, _created = open_portfolio(user, version=version, actor=user)
     choose_blocks(portfolio, blocks=list(Block.objects.filter(version=version)), actor=user)
     case = create_case(portfolio, actor=user, title="Cas", kind="company")
     criteria = list(Criterion.objects.filter(version=version).order_by("id"))

@@ -15,13 +15,13 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from certifolio.referential.documents import read_document  # noqa: E402
-from certifolio.referential.domain import load_referential  # noqa: E402
+from certifolio.referential.domain.loading import load_referential  # noqa: E402
 from certifolio.referential.models import Certification  # noqa: E402
 
 
 def main():
     document = read_document(settings.SEED_REFERENTIAL)
-    load_referential(document)
+    load_referential(document, actor=None)
     load_median, load_best = timed(_reload(document), repeat=5)
     client = Client()
     url = "/certifications/expert-ingenierie-informatique/"
@@ -59,7 +59,7 @@ def _reload(document):
         # Published versions are protected by the models; the bench wipes them in SQL.
         for model in (Criterion, Competency, Block, Option, ReferentialVersion, Certification):
             model.objects.all()._raw_delete(connection.alias)
-        load_referential(document)
+        load_referential(document, actor=None)
 
     return run
 

@@ -6,7 +6,7 @@ from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from certifolio.referential.documents import read_document
-from certifolio.referential.domain import load_referential
+from certifolio.referential.domain.loading import load_referential
 from tests.factories import with_totp
 
 # The shared reference formats and the seed live beside the repository.
@@ -57,4 +57,4 @@ def seed_document():
 @pytest.fixture
 def seed_version(db, seed_document):
     """The seed title's referential, loaded and published."""
-    return load_referential(seed_document).version
+    return load_referential(seed_document, actor=None)[0]

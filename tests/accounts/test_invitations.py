@@ -44,7 +44,7 @@ def test_manager_invites_and_the_invitee_opens_the_account(client, db, verified_
 
 def test_invitation_link_works_once(client, db):
     _invitation, link = invitations.create_invitation(
-        "once@example.org", invited_by=manager(), roles=["juror"]
+        "once@example.org", actor=manager(), roles=["juror"]
     )
     client.post(link, _accept_form())
     client.post(reverse("web:logout"))
@@ -58,7 +58,7 @@ def test_invitation_link_works_once(client, db):
 
 def test_expired_invitation_is_refused(client, db):
     invitation, link = invitations.create_invitation(
-        "late@example.org", invited_by=manager(), roles=["juror"]
+        "late@example.org", actor=manager(), roles=["juror"]
     )
     Invitation.objects.filter(pk=invitation.pk).update(
         expires_at=timezone.now() - timedelta(minutes=1)
@@ -73,7 +73,7 @@ def test_expired_invitation_is_refused(client, db):
 def test_revoked_invitation_is_refused(client, db):
     boss = manager()
     invitation, link = invitations.create_invitation(
-        "revoked@example.org", invited_by=boss, roles=["auditor"]
+        "revoked@example.org", actor=boss, roles=["auditor"]
     )
     invitations.revoke_invitation(invitation, actor=boss)
 
@@ -82,7 +82,7 @@ def test_revoked_invitation_is_refused(client, db):
 
 def test_weak_password_is_refused_with_a_message(client, db):
     _invitation, link = invitations.create_invitation(
-        "weak@example.org", invited_by=manager(), roles=["juror"]
+        "weak@example.org", actor=manager(), roles=["juror"]
     )
 
     response = client.post(link, {**_accept_form(), "password1": "123", "password2": "123"})
@@ -94,19 +94,19 @@ def test_weak_password_is_refused_with_a_message(client, db):
 
 def test_candidate_invitation_needs_a_training_centre(db):
     with pytest.raises(ValidationError, match="organisme de formation"):
-        invitations.create_invitation("c@example.org", invited_by=manager(), roles=["candidate"])
+        invitations.create_invitation("c@example.org", actor=manager(), roles=["candidate"])
 
 
 def test_invitation_to_an_existing_account_is_refused(db):
     user = candidate()
 
     with pytest.raises(ValidationError):
-        invitations.create_invitation(user.email, invited_by=manager(), roles=["juror"])
+        invitations.create_invitation(user.email, actor=manager(), roles=["juror"])
 
 
 def test_invitation_stores_only_the_hash_of_the_token(db):
     invitation, link = invitations.create_invitation(
-        "hash@example.org", invited_by=manager(), roles=["juror"]
+        "hash@example.org", actor=manager(), roles=["juror"]
     )
 
     token = link.rstrip("/").rsplit("/", 1)[1]

@@ -83,7 +83,7 @@ def test_recovery_code_logs_in_once(client, db):
     client.get(reverse("web:two_factor_setup"))  # unverified: sent to the verify page
     from certifolio.accounts.domain.twofactor import regenerate_recovery_codes
 
-    code = regenerate_recovery_codes(user)[0]
+    code = regenerate_recovery_codes(user, actor=user)[0]
     first = client.post(reverse("web:login_verify"), {"code": code})
     client.post(reverse("web:logout"))
     _login(client, user.email)

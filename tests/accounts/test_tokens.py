@@ -23,7 +23,7 @@ def _actions():
 def _create(user, **kwargs):
     kwargs.setdefault("name", "Script de suivi")
     kwargs.setdefault("scopes", ["read"])
-    return create_token(user, **kwargs)
+    return create_token(user, **kwargs, actor=user)
 
 
 def _refusal(**kwargs):

@@ -19,7 +19,8 @@ from certifolio.common.models import AuditEvent
 from certifolio.portfolio.domain import cases, evidence, submission
 from certifolio.portfolio.enums import CaseKind
 from certifolio.portfolio.models import Case, Evidence, Mapping, Portfolio, Submission
-from certifolio.referential.domain import load_referential
+from certifolio.portfolio.snapshots import verify_snapshot_zip
+from certifolio.referential.domain.loading import load_referential
 from certifolio.referential.models import Block, Criterion
 from tests.factories import OrganisationFactory, UserFactory, candidate, centre_staff, manager
 
@@ -49,7 +50,9 @@ def text(name="notes.txt", content="Notes de réunion\n"):
 
 
 def bearer(user, *scopes):
-    _token, raw = create_token(user, name="Script", scopes=list(scopes or ["read", "write"]))
+    _token, raw = create_token(
+        user, name="Script", scopes=list(scopes or ["read", "write"]), actor=user
+    )
     return {**ENGLISH, "authorization": f"Bearer {raw}"}
 
 
@@ -103,7 +106,7 @@ class World:
 def world(seed_version):
     lyon, paris = OrganisationFactory(name="Lyon"), OrganisationFactory(name="Paris")
     owner = candidate(lyon, first_name="Léa", last_name="Martin")
-    portfolio = cases.open_portfolio(owner, version=seed_version)
+    portfolio, _created = cases.open_portfolio(owner, version=seed_version, actor=owner)
     block = seed_version.block_set.get(code="BC01")
     cases.choose_blocks(portfolio, blocks=[block], actor=owner)
     case = cases.create_case(
@@ -116,7 +119,7 @@ def world(seed_version):
     )
     item = evidence.add_evidence(case, upload=pdf(), actor=owner, description="Le plan")
     criterion = first_criterion(block)
-    mapping = cases.map_to_criterion(
+    mapping, _created = cases.map_to_criterion(
         portfolio,
         criterion=criterion,
         justification="Le plan le montre.",
@@ -430,7 +433,8 @@ def test_portfolio_list_anonymous_must_authenticate(client, db):
 
 def test_portfolio_list_is_paginated(world, login):
     for _index in range(2):
-        cases.open_portfolio(candidate(), version=world.version)
+        other = candidate()
+        cases.open_portfolio(other, actor=other, version=world.version)
 
     response = call(login(world.users["manager"]), "get", "/portfolios?limit=2&offset=2")
 
@@ -441,7 +445,8 @@ def test_portfolio_list_is_paginated(world, login):
 def test_portfolio_list_query_count_constant(world, login, django_assert_num_queries, count):
     client = login(world.users["manager"])
     for _index in range(count - 1):
-        other = cases.open_portfolio(candidate(), version=world.version)
+        owner = candidate()
+        other, _created = cases.open_portfolio(owner, actor=owner, version=world.version)
         cases.choose_blocks(other, blocks=[world.block], actor=other.candidate)
 
     # Session, user, second factor, role grants, then the count, the page and its blocks.
@@ -840,7 +845,7 @@ def test_mapping_create_with_a_criterion_of_another_certification_is_refused(
     document = deepcopy(seed_document)
     document["certification"]["slug"] = "autre-titre"
     document["certification"]["title"] = "Autre titre"
-    other = load_referential(document).version
+    other = load_referential(document, actor=None)[0]
     foreign = Criterion.objects.filter(version=other).first()
 
     response = call(
@@ -864,7 +869,7 @@ def test_mapping_create_with_a_criterion_of_another_certification_is_refused(
 
 def test_mapping_create_with_evidence_of_another_portfolio_is_refused(owner_client, world):
     stranger = candidate()
-    other = cases.open_portfolio(stranger, version=world.version)
+    other, _created = cases.open_portfolio(stranger, version=world.version, actor=stranger)
     other_case = cases.create_case(other, actor=stranger, title="Autre", kind=CaseKind.COMPANY)
 
     response = call(
@@ -1115,7 +1120,7 @@ def test_snapshot_zip_holds_the_manifest_as_recorded(owner_client, world):
     content = response.data
     manifest = zipfile.ZipFile(io.BytesIO(content)).read("manifest.json")
     assert hashlib.sha256(manifest).hexdigest() == world.submission.manifest_sha256
-    assert submission.verify_snapshot_zip(io.BytesIO(content)).ok is True
+    assert verify_snapshot_zip(io.BytesIO(content)).ok is True
 
 
 def test_snapshot_with_a_file_missing_from_the_storage_says_which(owner_client, world):

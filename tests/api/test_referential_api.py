@@ -3,7 +3,8 @@ from copy import deepcopy
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 
-from certifolio.referential.domain import load_referential, start_draft
+from certifolio.referential.domain.loading import load_referential
+from certifolio.referential.domain.versions import start_draft
 from certifolio.referential.models import Criterion
 from tests.factories import UserFactory, manager
 
@@ -24,7 +25,7 @@ def other_certification(seed_document, index, *, small=False, publish=True):
         for block in document["version"]["blocks"]:
             block["competencies"] = block["competencies"][:1]
             block["competencies"][0]["criteria"] = block["competencies"][0]["criteria"][:1]
-    return load_referential(document, publish=publish).version
+    return load_referential(document, publish=publish, actor=None)[0]
 
 
 def json_time(value):
@@ -37,7 +38,7 @@ def competency(body, code):
 
 @pytest.fixture
 def draft(seed_version):
-    return start_draft(seed_version.certification)
+    return start_draft(seed_version.certification, actor=None)
 
 
 @pytest.fixture

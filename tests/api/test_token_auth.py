@@ -11,7 +11,7 @@ from certifolio.accounts.domain.tokens import create_token, revoke_token
 from certifolio.accounts.enums import Role
 from certifolio.accounts.models import ApiToken
 from certifolio.common.models import AuditEvent
-from certifolio.referential.domain import start_draft
+from certifolio.referential.domain.versions import start_draft
 from certifolio.referential.enums import VersionStatus
 from certifolio.referential.models import Criterion, ReferentialVersion
 from tests.factories import UserFactory, manager, with_totp
@@ -38,7 +38,7 @@ def bearer(raw):
 
 
 def token_for(user, *scopes):
-    return create_token(user, name="Script", scopes=list(scopes or ["read", "write"]))
+    return create_token(user, name="Script", scopes=list(scopes or ["read", "write"]), actor=user)
 
 
 def versions(certification):
@@ -52,7 +52,7 @@ def manager_token(db):
 
 @pytest.fixture
 def draft(seed_version):
-    return start_draft(seed_version.certification)
+    return start_draft(seed_version.certification, actor=None)
 
 
 # Authentication

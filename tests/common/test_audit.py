@@ -12,7 +12,8 @@ from django.test import RequestFactory
 
 from certifolio.common.audit import event_hash, record_event, verify_chain
 from certifolio.common.models import AuditChainHead, AuditEvent, AuditEventImmutableError
-from certifolio.referential import domain
+from certifolio.referential.domain.loading import load_referential
+from certifolio.referential.domain.versions import start_draft
 from tests.factories import UserFactory
 
 PASSWORD = "correct horse battery staple"
@@ -291,7 +292,7 @@ def test_publishing_a_version_records_it(seed_version):
 
 
 def test_loading_records_once_and_an_unchanged_load_records_nothing(seed_version, seed_document):
-    domain.load_referential(seed_document)
+    load_referential(seed_document, actor=None)
 
     assert list(AuditEvent.objects.order_by("sequence").values_list("action", "after")) == [
         (
@@ -308,7 +309,7 @@ def test_loading_records_once_and_an_unchanged_load_records_nothing(seed_version
 def test_starting_a_draft_is_recorded_with_its_actor(seed_version):
     user = UserFactory()
 
-    draft = domain.start_draft(seed_version.certification, user=user)
+    draft = start_draft(seed_version.certification, actor=user)
 
     event = AuditEvent.objects.get(action="referential.draft_started")
     assert (event.actor, event.object_id, event.after) == (user, str(draft.uuid), {"number": 2})

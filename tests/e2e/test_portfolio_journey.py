@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from certifolio.demo.files import minimal_pdf
 from certifolio.portfolio.domain.cases import choose_blocks, open_portfolio
 from certifolio.referential.documents import read_document
-from certifolio.referential.domain import load_referential
+from certifolio.referential.domain.loading import load_referential
 from certifolio.referential.models import Block
 from tests.factories import OrganisationFactory, candidate
 
@@ -21,9 +21,9 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture
 def candidate_portfolio(live_server, transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    version = load_referential(read_document(settings.SEED_REFERENTIAL)).version
+    version = load_referential(read_document(settings.SEED_REFERENTIAL), actor=None)[0]
     user = candidate(OrganisationFactory(), first_name="Léa", last_name="Fontaine")
-    portfolio = open_portfolio(user, version=version)
+    portfolio, _created = open_portfolio(user, version=version, actor=user)
     choose_blocks(portfolio, blocks=[Block.objects.get(version=version, code="BC01")], actor=user)
     return user, portfolio
 

@@ -1,14 +1,14 @@
 import pytest
 
 from certifolio.referential.documents import read_document
-from certifolio.referential.domain import load_referential
+from certifolio.referential.domain.loading import load_referential
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 def seeded_server(live_server, transactional_db, settings):
-    load_referential(read_document(settings.SEED_REFERENTIAL))
+    load_referential(read_document(settings.SEED_REFERENTIAL), actor=None)
     return live_server
 
 

@@ -28,7 +28,7 @@ from certifolio.portfolio.domain.evidence import (
 )
 from certifolio.portfolio.enums import CaseKind
 from certifolio.portfolio.models import Evidence, PresentationSupport, StoredFile
-from certifolio.referential.domain import start_draft
+from certifolio.referential.domain.versions import start_draft
 from tests.factories import OrganisationFactory, candidate
 
 # Small real files -------------------------------------------------------------------
@@ -461,7 +461,7 @@ def owner(db):
 
 @pytest.fixture
 def case(seed_version, owner):
-    portfolio = open_portfolio(owner, version=seed_version)
+    portfolio, _created = open_portfolio(owner, version=seed_version, actor=owner)
     return create_case(portfolio, actor=owner, title="Migration", kind=CaseKind.COMPANY)
 
 
@@ -701,7 +701,7 @@ def test_presentation_support_refuses_other_types(case, owner):
 
 
 def test_presentation_support_refuses_a_block_of_another_version(case, owner, seed_version):
-    draft = start_draft(seed_version.certification)
+    draft = start_draft(seed_version.certification, actor=None)
     foreign = draft.block_set.get(code="BC01")
 
     with translation.override("en"), pytest.raises(ValidationError) as caught:

@@ -26,18 +26,17 @@ from certifolio.portfolio.domain.evidence import (
     remove_evidence,
     set_presentation_support,
 )
-from certifolio.portfolio.domain.submission import (
-    MANIFEST_NAME,
-    UncoveredCriteria,
-    canonical_json,
-    snapshot_bytes,
-    submit_portfolio,
-    verify_snapshot_zip,
-)
+from certifolio.portfolio.domain.submission import UncoveredCriteria, submit_portfolio
 from certifolio.portfolio.enums import CaseKind
 from certifolio.portfolio.models import Case, Evidence, Portfolio, PresentationSupport, Submission
+from certifolio.portfolio.snapshots import (
+    MANIFEST_NAME,
+    canonical_json,
+    snapshot_bytes,
+    verify_snapshot_zip,
+)
 from certifolio.portfolio.summary import no_fetching, render_summary_html, render_summary_pdf
-from certifolio.referential.domain import start_draft
+from certifolio.referential.domain.versions import start_draft
 from certifolio.referential.models import Block, Criterion
 from tests.factories import OrganisationFactory, candidate
 
@@ -70,7 +69,7 @@ class Sample:
 
 def make_sample(version, owner=None) -> Sample:
     owner = owner or candidate(OrganisationFactory(name="Lyon"), first_name="Léa", last_name="Roux")
-    portfolio = open_portfolio(owner, version=version)
+    portfolio, _created = open_portfolio(owner, version=version, actor=owner)
     bc01, bc02 = Block.objects.filter(version=version, code__in=["BC01", "BC02"]).order_by("code")
     choose_blocks(portfolio, blocks=[bc01, bc02], actor=owner)
     company_case = create_case(
@@ -493,7 +492,9 @@ def test_submission_needs_a_block(seed_version):
 
 def test_submission_refuses_a_block_of_another_version(seed_version):
     sample = make_sample(seed_version)
-    draft_block = Block.objects.get(version=start_draft(seed_version.certification), code="BC01")
+    draft_block = Block.objects.get(
+        version=start_draft(seed_version.certification, actor=None), code="BC01"
+    )
 
     with translation.override("en"), pytest.raises(ValidationError) as error:
         submit_portfolio(

@@ -9,13 +9,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from certifolio.referential.case import (
-    SCHEMA_PATH,
-    CaseImportError,
-    export_case_package,
-    import_case_package,
-)
-from certifolio.referential.domain import start_draft
+from certifolio.referential.case import SCHEMA_PATH, CaseImportError
+from certifolio.referential.case.writer import export_case_package
+from certifolio.referential.domain.exchange import import_case_package
+from certifolio.referential.domain.versions import start_draft
 from certifolio.referential.enums import VersionStatus
 from certifolio.referential.models import (
     Block,
@@ -216,7 +213,7 @@ def test_import_case_package_unchanged_content_keeps_published_version(seed_vers
     package = export_case_package(seed_version)
     counts_before = _row_counts()
 
-    version = import_case_package(package)
+    version = import_case_package(package, actor=None)
 
     assert version == seed_version
     assert _row_counts() == counts_before
@@ -227,7 +224,7 @@ def test_import_case_package_changed_content_round_trips(seed_version):
     _criteria(package)[0]["description"] = "Indicateur réécrit pour l'essai."
     _items_of_type(package, "Compétence")[0]["notes"] += "\nUn savoir-faire ajouté"
 
-    version = import_case_package(package)
+    version = import_case_package(package, actor=None)
 
     assert (version.number, version.status) == (2, VersionStatus.DRAFT)
     assert version.certification == seed_version.certification
@@ -256,7 +253,7 @@ def test_import_case_package_new_certification_takes_document_identifier(seed_ve
     package = json.loads(text)
     package["CFDocument"]["extensions"]["certifolio"]["certification"]["slug"] = "copie"
 
-    version = import_case_package(package)
+    version = import_case_package(package, actor=None)
 
     certification = version.certification
     assert (certification.slug, str(certification.uuid)) == ("copie", new_id)
@@ -276,7 +273,7 @@ def test_import_case_package_without_extensions_uses_defaults(seed_version):
     for item in package["CFItems"]:
         item.pop("extensions", None)
 
-    version = import_case_package(package)
+    version = import_case_package(package, actor=None)
 
     block = Block.objects.get(version=version, code="BC01")
     assert version.certification.slug == "experte-en-ingenierie-informatique"
@@ -362,7 +359,7 @@ def test_import_case_command_competency_without_block_refused(seed_version, tmp_
 
 def test_import_case_command_existing_draft_refused(seed_version, tmp_path):
     path = _write(tmp_path, export_case_package(seed_version))
-    start_draft(seed_version.certification)
+    start_draft(seed_version.certification, actor=None)
     counts_before = _row_counts()
 
     with pytest.raises(CommandError) as raised:
@@ -381,7 +378,7 @@ def test_import_case_package_invalid_referential_refused(seed_version):
     counts_before = _row_counts()
 
     with pytest.raises(CaseImportError) as raised:
-        import_case_package(package)
+        import_case_package(package, actor=None)
 
     assert str(raised.value) == (
         "The package does not make a valid referential:\nThe block code BC01 is used twice."

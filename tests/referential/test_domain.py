@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from certifolio.referential import domain
 from certifolio.referential.documents import ReferentialDocumentError
+from certifolio.referential.domain.loading import load_referential
+from certifolio.referential.domain.versions import publish_version, start_draft
 from certifolio.referential.enums import VersionStatus
 from certifolio.referential.models import (
     Block,
@@ -41,7 +42,7 @@ def test_published_version_refuses_edits(seed_version):
 
 
 def test_start_draft_copies_the_tree_and_keeps_identifiers(seed_version):
-    draft = domain.start_draft(seed_version.certification)
+    draft = start_draft(seed_version.certification, actor=None)
 
     assert (draft.number, draft.status) == (2, VersionStatus.DRAFT)
     assert Criterion.objects.filter(version=draft).count() == 99
@@ -51,20 +52,20 @@ def test_start_draft_copies_the_tree_and_keeps_identifiers(seed_version):
 
 
 def test_start_draft_twice_is_refused(seed_version):
-    domain.start_draft(seed_version.certification)
+    start_draft(seed_version.certification, actor=None)
 
     with pytest.raises(ValidationError, match="draft version already exists"):
-        domain.start_draft(seed_version.certification)
+        start_draft(seed_version.certification, actor=None)
 
 
 def test_edit_draft_then_publish_leaves_the_old_version_unchanged(seed_version):
     user = manager()
-    draft = domain.start_draft(seed_version.certification, user=user)
+    draft = start_draft(seed_version.certification, actor=user)
     criterion = Criterion.objects.get(version=draft, competency__code="C1.1", order=0)
     criterion.title = "Nouveau titre"
     criterion.save()
 
-    published = domain.publish_version(draft, user=user)
+    published = publish_version(draft, actor=user)
 
     assert (published.status, published.published_by) == (VersionStatus.PUBLISHED, user)
     old = Criterion.objects.get(version=seed_version, competency__code="C1.1", order=0)
@@ -72,24 +73,24 @@ def test_edit_draft_then_publish_leaves_the_old_version_unchanged(seed_version):
 
 
 def test_publish_refuses_a_competency_without_criteria(seed_version):
-    draft = domain.start_draft(seed_version.certification)
+    draft = start_draft(seed_version.certification, actor=None)
     Criterion.objects.filter(version=draft, competency__code="C2.1").delete()
 
     with pytest.raises(ValidationError) as raised:
-        domain.publish_version(draft)
+        publish_version(draft, actor=None)
 
     assert raised.value.messages == ["Competency C2.1 has no evaluation criterion."]
     assert ReferentialVersion.objects.get(pk=draft.pk).status == VersionStatus.DRAFT
 
 
 def test_publish_refuses_invalid_rules(seed_version):
-    draft = domain.start_draft(seed_version.certification)
+    draft = start_draft(seed_version.certification, actor=None)
     ReferentialVersion.objects.filter(pk=draft.pk).update(
         decision_rules={**draft.decision_rules, "competency_min_level": "excellent"}
     )
 
     with pytest.raises(ValidationError) as raised:
-        domain.publish_version(draft)
+        publish_version(draft, actor=None)
 
     assert raised.value.messages == [
         "Decision rules: the level excellent is not on the grading scale."
@@ -101,7 +102,7 @@ def test_load_referential_refuses_duplicate_block_codes_and_writes_nothing(seed_
     document["version"]["blocks"][1]["code"] = "BC01"
 
     with pytest.raises(ReferentialDocumentError, match=r"The block code BC01 is used twice\."):
-        domain.load_referential(document)
+        load_referential(document, actor=None)
 
     assert _row_counts() == [0, 0, 0, 0]
 
@@ -111,7 +112,7 @@ def test_load_referential_refuses_unknown_option(seed_document, db):
     document["version"]["blocks"][3]["option"] = "XYZ"
 
     with pytest.raises(ReferentialDocumentError, match="names the option XYZ"):
-        domain.load_referential(document)
+        load_referential(document, actor=None)
 
 
 def test_load_referential_refuses_a_bad_rncp_number(seed_document, db):
@@ -119,16 +120,16 @@ def test_load_referential_refuses_a_bad_rncp_number(seed_document, db):
     document["certification"]["number"] = "RNCP1234567"
 
     with pytest.raises(ReferentialDocumentError, match="certification/number"):
-        domain.load_referential(document)
+        load_referential(document, actor=None)
 
 
 def test_load_referential_changed_content_makes_a_new_version(seed_version, seed_document):
     document = copy.deepcopy(seed_document)
     document["version"]["blocks"][0]["title"] = "Conception (révisée)"
 
-    result = domain.load_referential(document)
+    version, changed = load_referential(document, actor=None)
 
-    assert (result.changed, result.version.number) == (True, 2)
+    assert (changed, version.number) == (True, 2)
     assert Block.objects.get(version=seed_version, code="BC01").title == (
         "Conception des services d'infrastructure et logiciel"
     )
@@ -160,6 +161,6 @@ def test_load_referential_refuses_invalid_rules_even_as_a_draft(seed_document, d
     document["version"]["jury_rules"] = {"min_members": 0}
 
     with pytest.raises(ReferentialDocumentError, match=r"Jury rules: (unknown|missing) keys"):
-        domain.load_referential(document, publish=False)
+        load_referential(document, publish=False, actor=None)
 
     assert _row_counts() == [0, 0, 0, 0]

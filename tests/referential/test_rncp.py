@@ -22,6 +22,7 @@ from django.core.management.base import CommandError
 from django.utils import translation
 from lxml import etree
 
+from certifolio.referential.domain.exchange import import_rncp_fiche
 from certifolio.referential.enums import CertificationStatus, VersionStatus
 from certifolio.referential.models import (
     Block,
@@ -32,7 +33,6 @@ from certifolio.referential.models import (
 )
 from certifolio.referential.rncp import (
     RncpImportError,
-    import_rncp_fiche,
     read_fiche_document,
     text_segments,
 )
@@ -112,7 +112,7 @@ def test_import_rncp_fiche_matches_the_sample(number):
     fiche = sample_fiches()[number]
     xml_blocks = fiche.findall("BLOCS_COMPETENCES/BLOC_COMPETENCES")
 
-    version = import_rncp_fiche(SAMPLE, number)
+    version = import_rncp_fiche(SAMPLE, number, actor=None)
 
     assert version.status == VersionStatus.DRAFT
     assert version.certification.number == number
@@ -138,7 +138,7 @@ def test_import_rncp_fiche_matches_the_sample(number):
 
 @pytest.mark.django_db
 def test_import_rncp_rncp_fiche_maps_every_field():
-    version = import_rncp_fiche(SAMPLE, "RNCP36490")
+    version = import_rncp_fiche(SAMPLE, "RNCP36490", actor=None)
 
     certification = version.certification
     assert (
@@ -218,14 +218,14 @@ def test_import_rncp_rncp_fiche_maps_every_field():
     ],
 )
 def test_import_rncp_competencies_follow_the_list_layout(number, code, statement):
-    import_rncp_fiche(SAMPLE, number)
+    import_rncp_fiche(SAMPLE, number, actor=None)
 
     assert competency(number, code).statement == statement
 
 
 @pytest.mark.django_db
 def test_import_rncp_introduction_of_a_list_becomes_the_block_description():
-    version = import_rncp_fiche(SAMPLE, "RNCP34762")
+    version = import_rncp_fiche(SAMPLE, "RNCP34762", actor=None)
 
     block = version.block_set.get(code="BC05")
     assert block.description == (
@@ -241,7 +241,7 @@ def test_import_rncp_rs_fiche_makes_one_block_of_its_competencies(tmp_path):
     path = write_export(tmp_path / "rs.xml", RS_FICHE)
     warnings = []
 
-    version = import_rncp_fiche(path, "RS9001", report=warnings.append)
+    version = import_rncp_fiche(path, "RS9001", report=warnings.append, actor=None)
 
     certification = version.certification
     assert (
@@ -291,7 +291,7 @@ def test_import_rncp_fiche_without_any_competency_is_refused(tmp_path):
     before = row_counts()
 
     with pytest.raises(RncpImportError) as raised:
-        import_rncp_fiche(path, "RS9001")
+        import_rncp_fiche(path, "RS9001", actor=None)
 
     assert str(raised.value) == (
         "Fiche RS9001 has neither blocks nor attested competencies (CAPACITES_ATTESTEES): "
@@ -319,7 +319,7 @@ def test_import_rncp_html_texts_are_split_into_items_and_paragraphs(tmp_path):
     # lxml writes the HTML as &lt;p&gt;…, as the real export encodes it.
     assert "&lt;li&gt;" in path.read_text()
 
-    version = import_rncp_fiche(path, "RNCP37488")
+    version = import_rncp_fiche(path, "RNCP37488", actor=None)
 
     block = version.block_set.get(code="BC01")
     assert block.description == "Le candidat sait :"
@@ -362,7 +362,7 @@ def test_import_rncp_invalid_siret_is_left_empty_with_a_warning(tmp_path):
     path = write_export(tmp_path / "siret.xml", fiche)
     warnings = []
 
-    version = import_rncp_fiche(path, "RNCP37488", report=warnings.append)
+    version = import_rncp_fiche(path, "RNCP37488", report=warnings.append, actor=None)
 
     assert version.certification.certifier_siret == ""
     assert warnings == ["The certifier's SIRET “11004301500013” is not valid; it is left empty."]
@@ -374,7 +374,7 @@ def test_import_rncp_stops_at_the_wanted_fiche(tmp_path):
     # Not well-formed after the wanted fiche, which the import never reads.
     path.write_text(HEADER + fiche_xml("RNCP37488") + "<FICHE><broken", encoding="utf-8")
 
-    version = import_rncp_fiche(path, "RNCP37488")
+    version = import_rncp_fiche(path, "RNCP37488", actor=None)
 
     assert version.block_set.count() == 2
 
@@ -504,7 +504,7 @@ def test_import_rncp_large_export_python_memory_is_bounded(large_export):
 
     tracemalloc.start()
     try:
-        version = import_rncp_fiche(large_export, WANTED)
+        version = import_rncp_fiche(large_export, WANTED, actor=None)
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

@@ -36,7 +36,7 @@ from certifolio.portfolio.domain.cases import (
 from certifolio.portfolio.domain.evidence import add_evidence, set_presentation_support
 from certifolio.portfolio.domain.submission import submit_portfolio
 from certifolio.portfolio.enums import CaseKind
-from certifolio.referential import domain
+from certifolio.referential.domain.versions import start_draft
 from certifolio.referential.models import (
     Block,
     Certification,
@@ -106,7 +106,7 @@ class World:
 
     def __init__(self, seed_version):
         self.version = seed_version
-        self.draft = domain.start_draft(seed_version.certification)
+        self.draft = start_draft(seed_version.certification, actor=None)
         lyon = OrganisationFactory(name="Lyon")
         self.users = {"anonymous": None}
         for role_name, role in ROLE_OF.items():
@@ -118,13 +118,13 @@ class World:
         # Another candidate of the same centre: the person pages point at him.
         self.person = candidate(lyon)
         self.invitation, link = invitations.create_invitation(
-            "invitee@example.org", invited_by=self.users["manager"], roles=["juror"]
+            "invitee@example.org", actor=self.users["manager"], roles=["juror"]
         )
         self.invitation_token = link.rstrip("/").rsplit("/", 1)[1]
         self.event = record_event("test.event", obj=self.person)
         self._portfolio(seed_version, self.users["candidate"])
         self.tokens = {
-            name: tokens.create_token(user, name="t", scopes=["read", "write"])[0]
+            name: tokens.create_token(user, name="t", scopes=["read", "write"], actor=user)[0]
             for name, user in self.users.items()
             if user is not None
         }
@@ -132,12 +132,12 @@ class World:
     def _portfolio(self, version, owner):
         """The candidate account's portfolio, with one of everything in it."""
         block = Block.objects.get(version=version, code="BC01")
-        self.portfolio = open_portfolio(owner, version=version)
+        self.portfolio, _created = open_portfolio(owner, version=version, actor=owner)
         choose_blocks(self.portfolio, blocks=[block], actor=owner)
         self.case = create_case(self.portfolio, actor=owner, title="Cas", kind=CaseKind.COMPANY)
         self.evidence = add_evidence(self.case, upload=pdf_upload("plan.pdf"), actor=owner)
         self.criterion = Criterion.objects.filter(version=version, competency__block=block).first()
-        self.mapping = map_to_criterion(
+        self.mapping, _created = map_to_criterion(
             self.portfolio,
             criterion=self.criterion,
             evidence=self.evidence,

@@ -59,6 +59,7 @@ from certifolio.portfolio.models import (
     PresentationSupport,
     Submission,
 )
+from certifolio.portfolio.snapshots import SnapshotError, write_snapshot_zip
 from certifolio.referential.models import Block, Certification, Criterion
 from certifolio.referential.queries import current_version
 
@@ -222,13 +223,12 @@ def open_portfolio(request, payload: PortfolioIn):
     version = current_version(certification) if certification is not None else None
     if version is None or not request.user.has_perm(OPEN):
         raise not_found()
-    existed = Portfolio.objects.filter(candidate=request.user, version=version).exists()
     try:
-        portfolio = cases.open_portfolio(request.user, version=version)
+        portfolio, created = cases.open_portfolio(request.user, actor=request.user, version=version)
     except ValidationError as error:
         return _invalid(error)
     portfolio = _portfolio(request, portfolio.uuid, VIEW)
-    return Status(200 if existed else 201, _detail(portfolio))
+    return Status(201 if created else 200, _detail(portfolio))
 
 
 @router.get(
@@ -471,9 +471,8 @@ def create_mapping(request, uuid: UUID, payload: MappingIn):
         missing.append(_("No case %(id)s in this portfolio.") % {"id": payload.case})
     if missing:
         return _invalid(ValidationError(missing))
-    existed = Mapping.objects.filter(criterion=criterion, evidence=item, case=case).exists()
     try:
-        mapping = cases.map_to_criterion(
+        mapping, created = cases.map_to_criterion(
             portfolio,
             criterion=criterion,
             justification=payload.justification,
@@ -483,7 +482,7 @@ def create_mapping(request, uuid: UUID, payload: MappingIn):
         )
     except ValidationError as error:
         return _invalid(error)
-    return Status(200 if existed else 201, mapping)
+    return Status(201 if created else 200, mapping)
 
 
 @items_router.delete(
@@ -692,8 +691,8 @@ def download_submission_snapshot(request, uuid: UUID):
     # than a truncated download. Small snapshots stay in memory, large ones go to disk.
     archive = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
     try:
-        submission.write_snapshot_zip(item, archive)
-    except submission.SnapshotError as error:
+        write_snapshot_zip(item, archive)
+    except SnapshotError as error:
         archive.close()
         logger.error("Snapshot of submission %s: %s", item.uuid, error.messages)
         return Status(500, {"detail": " ".join(error.messages)})

@@ -23,8 +23,9 @@ from certifolio.api.schemas import (
     VersionSummaryOut,
     VersionTree,
 )
-from certifolio.referential import domain, queries
-from certifolio.referential.case import export_case_package
+from certifolio.referential import queries
+from certifolio.referential.case.writer import export_case_package
+from certifolio.referential.domain import versions as version_workflows
 from certifolio.referential.models import Certification, ReferentialVersion
 
 router = Router(tags=["referential"])
@@ -160,7 +161,7 @@ def start_draft(request, slug: str):
     if not request.user.has_perm(START_DRAFT):
         raise not_found()
     try:
-        version = domain.start_draft(certification, user=request.user)
+        version = version_workflows.start_draft(certification, actor=request.user)
     except ValidationError as error:
         return _invalid(error)
     return Status(201, version)
@@ -184,6 +185,6 @@ def publish_version(request, slug: str, number: int):
     if version is None or not request.user.has_perm(PUBLISH_VERSION, version):
         raise not_found()
     try:
-        return domain.publish_version(version, user=request.user)
+        return version_workflows.publish_version(version, actor=request.user)
     except ValidationError as error:
         return _invalid(error)

@@ -202,18 +202,18 @@ def load_demo_portfolios(version, candidates: dict) -> list[str]:
     chosen = [blocks["BC01"], blocks["BC02"], blocks["BC04"]]
     lines = []
     lea, yanis, hugo = candidates["lea"], candidates["yanis"], candidates["hugo"]
-    portfolio = open_portfolio(lea, version=version)
+    portfolio, _created = open_portfolio(lea, actor=lea, version=version)
     if not portfolio.cases.exists():
         choose_blocks(portfolio, blocks=chosen, actor=lea)
         _build_migration_case(portfolio, lea)
         _build_api_case(portfolio, lea)
     lines.append(f"  {lea.email}: portfolio in progress (2 cases, 5 files)")
-    portfolio = open_portfolio(yanis, version=version)
+    portfolio, _created = open_portfolio(yanis, actor=yanis, version=version)
     if not portfolio.cases.exists():
         choose_blocks(portfolio, blocks=chosen, actor=yanis)
         _build_migration_case(portfolio, yanis)
         submit_portfolio(portfolio, blocks=chosen, actor=yanis, confirm_uncovered=True)
     lines.append(f"  {yanis.email}: portfolio submitted")
-    open_portfolio(hugo, version=version)
+    open_portfolio(hugo, actor=hugo, version=version)
     lines.append(f"  {hugo.email}: empty portfolio")
     return lines

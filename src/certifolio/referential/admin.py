@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
-from certifolio.referential import domain
+from certifolio.referential.domain.versions import publish_version
 from certifolio.referential.models import (
     Block,
     Certification,
@@ -119,7 +119,7 @@ class ReferentialVersionAdmin(ObjectPermissionsModelAdmin):
     def publish(self, request, queryset):
         for version in queryset:
             try:
-                domain.publish_version(version, user=request.user)
+                publish_version(version, actor=request.user)
             except ValidationError as error:
                 self.message_user(
                     request, f"{version}: {' '.join(error.messages)}", level=messages.ERROR

@@ -16,11 +16,26 @@ import jsonschema
 import yaml
 from django.utils.translation import gettext as _
 
+from certifolio.referential.models import Block, ReferentialVersion
+from certifolio.referential.policies import POLICY_FIELDS
+from certifolio.referential.queries import version_tree
+
 FORMAT = "certifolio-referential/1"
 SCHEMA_PATH = Path(__file__).parent / "data" / "referential.schema.json"
 # Namespace of the identifiers derived for items a document gives without an id, so
 # that loading the same file on two installations gives the same CASE identifiers.
 ID_NAMESPACE = uuid.UUID("5b0f4c55-1d6c-4f0e-9a55-63e7a1c0de01")
+CERTIFICATION_FIELDS = (
+    "title",
+    "number",
+    "level_national",
+    "level_eu",
+    "nsf_codes",
+    "certifier_name",
+    "certifier_siret",
+    "decision_date",
+    "status",
+)
 
 
 class ReferentialDocumentError(Exception):
@@ -155,3 +170,59 @@ def dump_document(data: dict, *, fmt: str = "json") -> str:
     if fmt == "yaml":
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def serialize_version(version: ReferentialVersion) -> dict:
+    """The version as a document of the project's own format, identifiers included."""
+    certification = version.certification
+    options, blocks = version_tree(version)
+    tree = {
+        "label": version.label,
+        **{field: getattr(version, field) for field in POLICY_FIELDS},
+        "options": [
+            {"id": str(option.uuid), "code": option.code, "title": option.title}
+            for option in options
+        ],
+        "blocks": [_serialize_block(block) for block in blocks],
+    }
+    return {
+        "format": FORMAT,
+        "certification": {
+            "slug": certification.slug,
+            **{field: getattr(certification, field) for field in CERTIFICATION_FIELDS},
+            "decision_date": certification.decision_date.isoformat()
+            if certification.decision_date
+            else None,
+            "certifier_siret": certification.certifier_siret or None,
+        },
+        "version": tree,
+    }
+
+
+def _serialize_block(block: Block) -> dict:
+    return {
+        "id": str(block.uuid),
+        "code": block.code,
+        "title": block.title,
+        "option": block.option.code if block.option else None,
+        "description": block.description,
+        "activities": block.activities,
+        "evaluation_modality": block.evaluation_modality,
+        "competencies": [
+            {
+                "id": str(competency.uuid),
+                "code": competency.code,
+                "statement": competency.statement,
+                "items": competency.items,
+                "criteria": [
+                    {
+                        "id": str(criterion.uuid),
+                        "title": criterion.title,
+                        "indicator": criterion.indicator,
+                    }
+                    for criterion in competency.criteria.all()
+                ],
+            }
+            for competency in block.competencies.all()
+        ],
+    }

@@ -59,6 +59,16 @@ def default_jury_rules():
     return deepcopy(DEFAULT_JURY_RULES)
 
 
+# The rule sets a version holds, each with the function giving its default.
+POLICY_FIELDS = ("grading_scale", "decision_rules", "award_rule", "jury_rules")
+POLICY_DEFAULTS = {
+    "grading_scale": default_grading_scale,
+    "decision_rules": default_decision_rules,
+    "award_rule": default_award_rule,
+    "jury_rules": default_jury_rules,
+}
+
+
 def _check_keys(name, value, expected, errors):
     if not isinstance(value, dict):
         errors.append(_("%(name)s must be an object.") % {"name": name})

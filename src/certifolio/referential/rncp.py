@@ -2,8 +2,9 @@
 
 The daily export is one XML file of about 570 MB: ``FICHES`` > ``FICHE`` (root, then
 one element per registered certification). ``import_rncp_fiche`` streams it, maps the
-wanted fiche to a document of the project's own format and loads that document as a
-draft version, in one transaction.
+wanted fiche to a document of the project's own format; nothing here writes to the
+database. The import workflow (``referential.domain.exchange.import_rncp_fiche``) loads
+that document as a draft version, in one transaction.
 
 The export has no evaluation criteria, and the project requires at least one per
 competency: each competency gets one placeholder criterion whose title is the
@@ -20,15 +21,11 @@ from datetime import datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from lxml import etree
 from lxml import html as lxml_html
 
 from certifolio.referential.documents import FORMAT, ReferentialDocumentError
-from certifolio.referential.domain import load_referential
-from certifolio.referential.models import Certification, ReferentialVersion
 from certifolio.referential.validators import (
     CERTIFICATION_NUMBER_RE,
     NSF_CODE_RE,
@@ -46,42 +43,6 @@ class RncpImportError(ReferentialDocumentError):
     """An export file, a fiche or a fiche number that cannot be imported."""
 
 
-def import_rncp_fiche(
-    path: Path | str, fiche_number: str, *, user=None, report: Report | None = None
-) -> ReferentialVersion:
-    """Create a certification and its draft version from one fiche of an export file.
-
-    ``fiche_number`` is such as RNCP34592 or RS5487. Nothing is written unless the
-    whole fiche loads. ``report`` receives each warning (a sentence) about data that
-    was left out or replaced.
-    """
-    report = report or _ignore
-    number = normalise_fiche_number(fiche_number)
-    path = Path(path)
-    if not path.is_file():
-        raise RncpImportError(_("Cannot read %(path)s: no such file.") % {"path": path})
-    _check_not_imported(number)
-    document = read_fiche_document(path, number, report=report)
-    with transaction.atomic():
-        # Checked again inside the transaction: another import may have run meanwhile.
-        _check_not_imported(number)
-        try:
-            result = load_referential(document, publish=False, user=user)
-        except RncpImportError:
-            raise
-        except ReferentialDocumentError as error:
-            raise RncpImportError(
-                _("Fiche %(number)s cannot be loaded: %(error)s")
-                % {"number": number, "error": error}
-            ) from error
-        except ValidationError as error:
-            raise RncpImportError(
-                _("Fiche %(number)s cannot be loaded: %(error)s")
-                % {"number": number, "error": " ".join(error.messages)}
-            ) from error
-    return result.version
-
-
 def normalise_fiche_number(value: str) -> str:
     number = (value or "").strip().upper()
     if not re.match(CERTIFICATION_NUMBER_RE, number):
@@ -93,19 +54,6 @@ def normalise_fiche_number(value: str) -> str:
             % {"value": value}
         )
     return number
-
-
-def _check_not_imported(number: str) -> None:
-    slug = number.lower()
-    existing = Certification.objects.filter(Q(number=number) | Q(slug=slug)).first()
-    if existing is not None:
-        raise RncpImportError(
-            _(
-                "The certification %(number)s already exists (“%(title)s”, slug %(slug)s); "
-                "the import only creates new certifications."
-            )
-            % {"number": number, "title": existing.title, "slug": existing.slug}
-        )
 
 
 def read_fiche_document(path: Path, number: str, *, report: Report | None = None) -> dict:

@@ -44,7 +44,7 @@ def test_token_page_anonymous_is_sent_to_login(client, db):
 
 
 def test_token_revoke_anonymous_is_sent_to_login(client, db):
-    token, _raw = create_token(UserFactory(), name="Script", scopes=["read"])
+    token, _raw = create_token(UserFactory(), name="Script", scopes=["read"], actor=UserFactory())
 
     response = client.post(_revoke_url(token))
 
@@ -54,8 +54,8 @@ def test_token_revoke_anonymous_is_sent_to_login(client, db):
 
 
 def test_token_page_lists_my_tokens_only(client, person):
-    create_token(person, name="Mon script", scopes=["read"])
-    create_token(UserFactory(), name="Script d’un autre", scopes=["read"])
+    create_token(person, name="Mon script", scopes=["read"], actor=person)
+    create_token(UserFactory(), name="Script d’un autre", scopes=["read"], actor=UserFactory())
 
     response = client.get(reverse("web:tokens"))
 
@@ -95,8 +95,8 @@ def test_token_page_invalid_form_creates_nothing(client, person, settings):
 
 
 def test_token_page_shows_each_token_state(client, person):
-    create_token(person, name="Actif", scopes=["read"])
-    revoked, _raw = create_token(person, name="Ancien", scopes=["read"])
+    create_token(person, name="Actif", scopes=["read"], actor=person)
+    revoked, _raw = create_token(person, name="Ancien", scopes=["read"], actor=person)
     client.post(_revoke_url(revoked))
 
     response = client.get(reverse("web:tokens"), headers=ENGLISH)
@@ -109,7 +109,7 @@ def test_token_page_shows_each_token_state(client, person):
 @pytest.mark.parametrize("count", [1, 3])
 def test_token_page_query_count_does_not_grow(client, person, count, django_assert_num_queries):
     for index in range(count):
-        create_token(person, name=f"Script {index}", scopes=["read"])
+        create_token(person, name=f"Script {index}", scopes=["read"], actor=person)
     client.get(reverse("web:tokens"))  # the session is read once and cached afterwards
 
     # Session, user, roles, two devices (second factor), tokens, permissions (two).
@@ -120,7 +120,7 @@ def test_token_page_query_count_does_not_grow(client, person, count, django_asse
 
 
 def test_token_revoke_by_the_owner_revokes(client, person):
-    token, _raw = create_token(person, name="Script", scopes=["read"])
+    token, _raw = create_token(person, name="Script", scopes=["read"], actor=person)
 
     response = client.post(_revoke_url(token))
 
@@ -129,7 +129,7 @@ def test_token_revoke_by_the_owner_revokes(client, person):
 
 
 def test_token_revoke_of_another_users_token_is_not_found(client, person):
-    token, _raw = create_token(UserFactory(), name="Script", scopes=["read"])
+    token, _raw = create_token(UserFactory(), name="Script", scopes=["read"], actor=UserFactory())
 
     response = client.post(_revoke_url(token))
 
@@ -138,7 +138,7 @@ def test_token_revoke_of_another_users_token_is_not_found(client, person):
 
 
 def test_token_revoke_by_get_is_not_allowed(client, person):
-    token, _raw = create_token(person, name="Script", scopes=["read"])
+    token, _raw = create_token(person, name="Script", scopes=["read"], actor=person)
 
     response = client.get(_revoke_url(token))
 

@@ -38,7 +38,7 @@ def owner(centre):
 
 @pytest.fixture
 def case(seed_version, owner):
-    portfolio = open_portfolio(owner, version=seed_version)
+    portfolio, _created = open_portfolio(owner, version=seed_version, actor=owner)
     return create_case(portfolio, actor=owner, title="Migration", kind=CaseKind.COMPANY)
 
 

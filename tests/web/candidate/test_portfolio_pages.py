@@ -19,7 +19,7 @@ from certifolio.portfolio.domain.cases import (
 from certifolio.portfolio.enums import CaseKind
 from certifolio.portfolio.markdown import render_markdown
 from certifolio.portfolio.models import Case, Evidence, Mapping, Portfolio, StoredFile
-from certifolio.referential.domain import load_referential
+from certifolio.referential.domain.loading import load_referential
 from certifolio.referential.models import Block, Criterion
 from tests.factories import OrganisationFactory, UserFactory, candidate, centre_staff, manager
 
@@ -50,7 +50,7 @@ def _criteria(block, count) -> list[Criterion]:
 def world(seed_version):
     lyon, nantes = OrganisationFactory(name="Lyon"), OrganisationFactory(name="Nantes")
     owner = candidate(lyon, first_name="Alice", last_name="Martin", password=NO_PASSWORD)
-    portfolio = open_portfolio(owner, version=seed_version)
+    portfolio, _created = open_portfolio(owner, version=seed_version, actor=owner)
     bc01 = Block.objects.get(version=seed_version, code="BC01")
     choose_blocks(portfolio, blocks=[bc01], actor=owner)
     case = create_case(
@@ -63,7 +63,7 @@ def world(seed_version):
     )
     evidence = _evidence(case, "rapport.pdf")
     criterion = _criteria(bc01, 1)[0]
-    link = map_to_criterion(
+    link, _created = map_to_criterion(
         portfolio,
         criterion=criterion,
         evidence=evidence,
@@ -222,7 +222,7 @@ def test_candidate_opens_a_portfolio_for_the_current_version(client, world, seed
     document = copy.deepcopy(seed_document)
     document["certification"]["slug"] = "autre-titre"
     document["certification"]["title"] = "Autre titre"
-    other_version = load_referential(document).version
+    other_version = load_referential(document, actor=None)[0]
     client.force_login(world.users["owner"])
 
     response = client.post(reverse("web:portfolio_home"), {"certification": "autre-titre"})
@@ -255,7 +255,9 @@ def test_candidate_list_shows_his_portfolios_and_the_open_form(client, world):
 
 def test_centre_staff_list_their_candidates_portfolios_only(client, world, seed_version):
     nantes_candidate = candidate(OrganisationFactory(name="Nantes 2"), password=NO_PASSWORD)
-    nantes_portfolio = open_portfolio(nantes_candidate, version=seed_version)
+    nantes_portfolio, _created = open_portfolio(
+        nantes_candidate, version=seed_version, actor=nantes_candidate
+    )
     client.force_login(world.users["lyon_staff"])
 
     response = client.get(reverse("web:portfolio_home"))
@@ -268,8 +270,9 @@ def test_centre_staff_list_their_candidates_portfolios_only(client, world, seed_
 
 
 def test_manager_lists_every_portfolio(client, world, seed_version, verified_login):
-    nantes_portfolio = open_portfolio(
-        candidate(OrganisationFactory(), password=NO_PASSWORD), version=seed_version
+    nantes_candidate = candidate(OrganisationFactory(), password=NO_PASSWORD)
+    nantes_portfolio, _created = open_portfolio(
+        nantes_candidate, actor=nantes_candidate, version=seed_version
     )
     verified_login(world.users["manager"])
 
@@ -303,7 +306,8 @@ def test_staff_list_query_count_does_not_grow(
 ):
     lyon = world.users["owner"].organisation
     for _index in range(count - 1):
-        open_portfolio(candidate(lyon, password=NO_PASSWORD), version=seed_version)
+        other = candidate(lyon, password=NO_PASSWORD)
+        open_portfolio(other, actor=other, version=seed_version)
     client.force_login(world.users["lyon_staff"])
     client.get(reverse("web:portfolio_home"))  # the session is warm
 
@@ -592,7 +596,7 @@ def test_mapping_to_a_criterion_of_another_certification_is_refused(client, worl
     document = copy.deepcopy(seed_document)
     document["certification"]["slug"] = "autre-titre"
     document["certification"]["title"] = "Autre titre"
-    other_version = load_referential(document).version
+    other_version = load_referential(document, actor=None)[0]
     foreign = Criterion.objects.filter(version=other_version).order_by("pk").first()
     client.force_login(world.users["owner"])
 

@@ -6,8 +6,8 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from certifolio.accounts.enums import Role
-from certifolio.portfolio.domain.submission import verify_snapshot_zip
 from certifolio.portfolio.models import Submission
+from certifolio.portfolio.snapshots import verify_snapshot_zip
 from tests.factories import OrganisationFactory, UserFactory, candidate, centre_staff, manager
 from tests.portfolio.test_submission import make_sample, submit
 

@@ -3,7 +3,8 @@ import copy
 import pytest
 from django.urls import reverse
 
-from certifolio.referential import domain
+from certifolio.referential.domain.loading import load_referential
+from certifolio.referential.domain.versions import start_draft
 from certifolio.referential.enums import VersionStatus
 from certifolio.referential.models import Criterion, ReferentialVersion
 from tests.factories import UserFactory, manager
@@ -16,7 +17,7 @@ def _load_copies(seed_document, count):
         document = copy.deepcopy(seed_document)
         document["certification"]["slug"] = f"copy-{index}"
         document["certification"]["title"] = f"Copie {index}"
-        domain.load_referential(document)
+        load_referential(document, actor=None)
 
 
 def test_certification_list_shows_the_seed_title(client, seed_version):
@@ -97,7 +98,7 @@ def test_search_with_no_match_says_so(client, seed_version):
 
 
 def test_draft_version_is_404_for_anonymous_and_non_manager(client, seed_version):
-    draft = domain.start_draft(seed_version.certification)
+    draft = start_draft(seed_version.certification, actor=None)
     url = reverse("web:certification", args=[SLUG]) + f"?version={draft.number}"
 
     assert client.get(url).status_code == 404
@@ -106,7 +107,7 @@ def test_draft_version_is_404_for_anonymous_and_non_manager(client, seed_version
 
 
 def test_draft_version_is_shown_to_a_manager(client, seed_version, verified_login):
-    draft = domain.start_draft(seed_version.certification)
+    draft = start_draft(seed_version.certification, actor=None)
     verified_login(manager())
 
     response = client.get(reverse("web:certification", args=[SLUG]) + f"?version={draft.number}")
@@ -138,7 +139,7 @@ def test_manager_opens_and_publishes_a_draft(client, seed_version, verified_logi
 
 
 def test_publish_with_errors_shows_them_and_keeps_the_draft(client, seed_version, verified_login):
-    draft = domain.start_draft(seed_version.certification)
+    draft = start_draft(seed_version.certification, actor=None)
     Criterion.objects.filter(version=draft, competency__code="C3.2").delete()
     verified_login(manager())
 
@@ -149,7 +150,7 @@ def test_publish_with_errors_shows_them_and_keeps_the_draft(client, seed_version
 
 
 def test_publish_is_refused_to_a_non_manager(client, seed_version):
-    domain.start_draft(seed_version.certification)
+    start_draft(seed_version.certification, actor=None)
     client.force_login(UserFactory())
 
     response = client.post(reverse("web:version_publish", args=[SLUG, 2]))
@@ -186,7 +187,7 @@ def test_accessibility_statement_is_served(client, db):
 def test_admin_lets_a_manager_edit_a_draft_but_not_a_published_version(
     client, seed_version, verified_login
 ):
-    draft = domain.start_draft(seed_version.certification)
+    draft = start_draft(seed_version.certification, actor=None)
     verified_login(manager(is_staff=True))
 
     published = client.get(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certifolio.accounts.enums import Role
-from certifolio.accounts.models import Invitation, RoleGrant, User
+from certifolio.accounts.models import Invitation, Organisation, RoleGrant, User
 from certifolio.common.audit import record_event
 
 
@@ -26,11 +26,11 @@ def _hash(token: str) -> str:
 def create_invitation(
     email: str,
     *,
-    invited_by,
+    actor: User,
     roles: list[str],
-    organisation=None,
-    first_name="",
-    last_name="",
+    organisation: Organisation | None = None,
+    first_name: str = "",
+    last_name: str = "",
     base_url: str = "",
 ) -> tuple[Invitation, str]:
     """Create an invitation and e-mail its link; returns the invitation and the link."""
@@ -54,7 +54,7 @@ def create_invitation(
         roles=sorted(roles),
         organisation=organisation,
         token_hash=_hash(token),
-        created_by=invited_by,
+        created_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALIDITY_DAYS),
     )
     link = base_url + reverse("web:invitation_accept", kwargs={"token": token})
@@ -68,7 +68,7 @@ def create_invitation(
     record_event(
         "accounts.invitation_sent",
         obj=invitation,
-        actor=invited_by,
+        actor=actor,
         after={
             "email": email,
             "roles": invitation.roles,
@@ -93,8 +93,14 @@ def usable_invitation(token: str) -> Invitation | None:
 
 
 @transaction.atomic
-def accept_invitation(token: str, *, password: str, first_name: str, last_name: str) -> User:
-    """Create the invitee's account from a usable invitation; the link then dies."""
+def accept_invitation(
+    token: str, *, actor: User | None, password: str, first_name: str, last_name: str
+) -> User:
+    """Create the invitee's account from a usable invitation; the link then dies.
+
+    ``actor`` is who follows the link: nobody logged in (None), so the event names the
+    account created, whose owner is the one acting.
+    """
     invitation = usable_invitation(token)
     if invitation is None:
         raise ValidationError(_("This invitation link is invalid, used or expired."))
@@ -118,14 +124,14 @@ def accept_invitation(token: str, *, password: str, first_name: str, last_name: 
     record_event(
         "accounts.invitation_accepted",
         obj=invitation,
-        actor=user,
+        actor=actor or user,
         after={"user": str(user.uuid), "roles": invitation.roles},
     )
     return user
 
 
 @transaction.atomic
-def revoke_invitation(invitation: Invitation, *, actor) -> None:
+def revoke_invitation(invitation: Invitation, *, actor: User | None) -> None:
     if invitation.accepted_at is not None or invitation.revoked_at is not None:
         return
     invitation.revoked_at = timezone.now()

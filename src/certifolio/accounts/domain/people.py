@@ -1,10 +1,15 @@
 """Changes to people: roles, lockouts, activation. Each is audited."""
 
+from datetime import timedelta
+
+from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from certifolio.accounts.enums import Role
-from certifolio.accounts.models import RoleGrant
+from certifolio.accounts.models import RoleGrant, User
 from certifolio.common.audit import record_event
 
 
@@ -13,9 +18,10 @@ def _roles(user) -> list[str]:
 
 
 @transaction.atomic
-def grant_role(user, *, role: Role, actor) -> bool:
+def grant_role(user: User, *, actor: User | None, role: Role) -> tuple[RoleGrant, bool]:
+    """Give ``user`` the role; returns the grant and whether it is new."""
     before = _roles(user)
-    _grant, created = RoleGrant.objects.get_or_create(user=user, role=role)
+    grant, created = RoleGrant.objects.get_or_create(user=user, role=role)
     if created:
         user.__dict__.pop("_role_cache", None)
         record_event(
@@ -25,11 +31,12 @@ def grant_role(user, *, role: Role, actor) -> bool:
             before={"roles": before},
             after={"roles": _roles(user)},
         )
-    return created
+    return grant, created
 
 
 @transaction.atomic
-def revoke_role(user, *, role: Role, actor) -> bool:
+def revoke_role(user: User, *, actor: User | None, role: Role) -> bool:
+    """Take the role from ``user``; returns whether the user had it."""
     before = _roles(user)
     deleted, _ = RoleGrant.objects.filter(user=user, role=role).delete()
     if deleted:
@@ -45,7 +52,7 @@ def revoke_role(user, *, role: Role, actor) -> bool:
 
 
 @transaction.atomic
-def unlock_account(user, *, actor=None) -> int:
+def unlock_account(user: User, *, actor: User | None) -> int:
     """Lift a lockout on the account (the unlock path besides waiting or resetting)."""
     removed = axes_reset(username=user.email)
     record_event("auth.unlocked", obj=user, actor=actor, after={"attempts_cleared": removed})
@@ -54,12 +61,6 @@ def unlock_account(user, *, actor=None) -> int:
 
 def is_locked_out(user) -> bool:
     """Whether the account is locked now (failures within the cool-off period)."""
-    from datetime import timedelta
-
-    from axes.models import AccessAttempt
-    from django.conf import settings
-    from django.utils import timezone
-
     since = timezone.now() - timedelta(hours=float(settings.AXES_COOLOFF_TIME))
     return AccessAttempt.objects.filter(
         username=user.email,

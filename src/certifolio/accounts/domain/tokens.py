@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from certifolio.accounts.enums import TokenScope
-from certifolio.accounts.models import ApiToken
+from certifolio.accounts.models import ApiToken, User
 from certifolio.common.audit import record_event
 
 # Marks certifolio tokens (as GitHub’s ghp_ do), so that secret scanners can spot them.
@@ -75,7 +75,9 @@ def _token_values(token: ApiToken) -> dict:
 
 
 @transaction.atomic
-def create_token(user, *, name: str, scopes, days: int | None = None) -> tuple[ApiToken, str]:
+def create_token(
+    user: User, *, actor: User | None, name: str, scopes: list[str], days: int | None = None
+) -> tuple[ApiToken, str]:
     """Create a token for ``user``; returns it with the raw token, which is never kept.
 
     ``days`` defaults to ``settings.API_TOKEN_DEFAULT_DAYS``, read at each call.
@@ -102,12 +104,12 @@ def create_token(user, *, name: str, scopes, days: int | None = None) -> tuple[A
         scopes=scopes,
         expires_at=timezone.now() + timedelta(days=days),
     )
-    record_event("api.token_created", obj=token, actor=user, after=_token_values(token))
+    record_event("api.token_created", obj=token, actor=actor, after=_token_values(token))
     return token, raw
 
 
 @transaction.atomic
-def revoke_token(token: ApiToken, *, actor) -> ApiToken:
+def revoke_token(token: ApiToken, *, actor: User | None) -> ApiToken:
     """Revoke ``token`` from now on; revoking it again changes nothing."""
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is not None:

@@ -8,6 +8,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from certifolio.accounts.models import User
 from certifolio.common.audit import record_event
 
 RECOVERY_DEVICE_NAME = "recovery"
@@ -31,7 +32,7 @@ def needs_second_factor(user) -> bool:
 
 
 @transaction.atomic
-def start_totp_setup(user) -> TOTPDevice:
+def start_totp_setup(user: User) -> TOTPDevice:
     """A new, unconfirmed TOTP device; it counts only once a code from it is confirmed."""
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
@@ -42,7 +43,7 @@ def pending_totp_device(user) -> TOTPDevice | None:
 
 
 @transaction.atomic
-def confirm_totp_device(device: TOTPDevice, *, code: str) -> list[str] | None:
+def confirm_totp_device(device: TOTPDevice, *, actor: User | None, code: str) -> list[str] | None:
     """Confirm ``device`` with a code it generated; returns fresh recovery codes.
 
     The user's other TOTP devices are removed: one authenticator per person.
@@ -52,14 +53,14 @@ def confirm_totp_device(device: TOTPDevice, *, code: str) -> list[str] | None:
     TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    record_event("auth.two_factor_enabled", obj=device.user, actor=device.user)
+    record_event("auth.two_factor_enabled", obj=device.user, actor=actor)
     return _new_recovery_codes(device.user)
 
 
 @transaction.atomic
-def regenerate_recovery_codes(user) -> list[str]:
+def regenerate_recovery_codes(user: User, *, actor: User | None) -> list[str]:
     codes = _new_recovery_codes(user)
-    record_event("auth.recovery_codes_regenerated", obj=user, actor=user)
+    record_event("auth.recovery_codes_regenerated", obj=user, actor=actor)
     return codes
 
 
@@ -94,7 +95,7 @@ def verify_second_factor(user, code: str):
 
 
 @transaction.atomic
-def disable_two_factor(user, *, actor) -> None:
+def disable_two_factor(user: User, *, actor: User | None) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     record_event("auth.two_factor_disabled", obj=user, actor=actor)

@@ -1,13 +1,17 @@
 """Workflows on the portfolio: create it, write cases, map evidence to criteria."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from certifolio.accounts.models import User
+from certifolio.common.arguments import UNCHANGED, Unchanged, given
 from certifolio.common.audit import record_event
 from certifolio.portfolio.models import Case, Evidence, Mapping, Portfolio
-from certifolio.referential.models import Block, Criterion
+from certifolio.referential.models import Block, Criterion, ReferentialVersion
 
 CASE_FIELDS = ("title", "kind", "context", "period_start", "period_end", "narrative")
 
@@ -17,20 +21,23 @@ class StaleEditError(ValidationError):
 
 
 @transaction.atomic
-def open_portfolio(candidate, *, version) -> Portfolio:
-    """The candidate's portfolio for a published version, created on first use."""
+def open_portfolio(
+    candidate: User, *, actor: User | None, version: ReferentialVersion
+) -> tuple[Portfolio, bool]:
+    """The candidate's portfolio for a published version, created on first use; returns
+    it and whether it was created."""
     if not version.is_frozen:
         raise ValidationError(_("A portfolio is built on a published referential version."))
     portfolio, created = Portfolio.objects.get_or_create(candidate=candidate, version=version)
     if created:
         record_event(
-            "portfolio.opened", obj=portfolio, actor=candidate, after={"version": str(version.uuid)}
+            "portfolio.opened", obj=portfolio, actor=actor, after={"version": str(version.uuid)}
         )
-    return portfolio
+    return portfolio, created
 
 
 @transaction.atomic
-def choose_blocks(portfolio: Portfolio, *, blocks: list[Block], actor) -> None:
+def choose_blocks(portfolio: Portfolio, *, actor: User | None, blocks: list[Block]) -> Portfolio:
     """Set the blocks the candidate prepares; they must belong to the portfolio's version."""
     foreign = [block.code for block in blocks if block.version_id != portfolio.version_id]
     if foreign:
@@ -49,6 +56,7 @@ def choose_blocks(portfolio: Portfolio, *, blocks: list[Block], actor) -> None:
             before={"blocks": before},
             after={"blocks": after},
         )
+    return portfolio
 
 
 def _case_values(case: Case) -> dict:
@@ -56,8 +64,26 @@ def _case_values(case: Case) -> dict:
 
 
 @transaction.atomic
-def create_case(portfolio: Portfolio, *, actor, **values) -> Case:
-    case = Case(portfolio=portfolio, **{key: values[key] for key in CASE_FIELDS if key in values})
+def create_case(
+    portfolio: Portfolio,
+    *,
+    actor: User | None,
+    title: str,
+    kind: str,
+    context: str = "",
+    period_start: datetime.date | None = None,
+    period_end: datetime.date | None = None,
+    narrative: str = "",
+) -> Case:
+    case = Case(
+        portfolio=portfolio,
+        title=title,
+        kind=kind,
+        context=context,
+        period_start=period_start,
+        period_end=period_end,
+        narrative=narrative,
+    )
     case.full_clean(exclude=["portfolio"])
     case.save()
     record_event("portfolio.case_created", obj=case, actor=actor, after={"title": case.title})
@@ -65,16 +91,36 @@ def create_case(portfolio: Portfolio, *, actor, **values) -> Case:
 
 
 @transaction.atomic
-def update_case(case: Case, *, revision: int, actor, **values) -> Case:
+def update_case(
+    case: Case,
+    *,
+    actor: User | None,
+    revision: int,
+    title: str | Unchanged = UNCHANGED,
+    kind: str | Unchanged = UNCHANGED,
+    context: str | Unchanged = UNCHANGED,
+    period_start: datetime.date | Unchanged | None = UNCHANGED,
+    period_end: datetime.date | Unchanged | None = UNCHANGED,
+    narrative: str | Unchanged = UNCHANGED,
+) -> Case:
     """Save a case edited from ``revision``; refused if it changed meanwhile.
+
+    Fields not given keep their value.
 
     The check and the bump happen in one UPDATE, so two saves of the same revision cannot
     both succeed: the second is told the case changed, and nothing is silently lost.
     """
     before = _case_values(case)
-    for field in CASE_FIELDS:
-        if field in values:
-            setattr(case, field, values[field])
+    changes = given(
+        title=title,
+        kind=kind,
+        context=context,
+        period_start=period_start,
+        period_end=period_end,
+        narrative=narrative,
+    )
+    for field, value in changes.items():
+        setattr(case, field, value)
     case.full_clean(exclude=["portfolio"])
     updated = Case.objects.filter(pk=case.pk, revision=revision).update(
         revision=F("revision") + 1, **_case_values(case)
@@ -96,7 +142,7 @@ def update_case(case: Case, *, revision: int, actor, **values) -> Case:
 
 
 @transaction.atomic
-def delete_case(case: Case, *, actor) -> None:
+def delete_case(case: Case, *, actor: User | None) -> None:
     record_event("portfolio.case_deleted", obj=case, actor=actor, before={"title": case.title})
     case.delete()
 
@@ -113,13 +159,14 @@ def _check_criterion(portfolio: Portfolio, criterion: Criterion) -> None:
 def map_to_criterion(
     portfolio: Portfolio,
     *,
+    actor: User | None,
     criterion: Criterion,
     justification: str,
-    actor,
     evidence: Evidence | None = None,
     case: Case | None = None,
-) -> Mapping:
-    """Link a piece of evidence, or a whole case, to a criterion it demonstrates."""
+) -> tuple[Mapping, bool]:
+    """Link a piece of evidence, or a whole case, to a criterion it demonstrates; returns
+    the link and whether it was created (else its justification was replaced)."""
     _check_criterion(portfolio, criterion)
     if (evidence is None) == (case is None):
         raise ValidationError(_("Link either a piece of evidence or a case."))
@@ -149,11 +196,11 @@ def map_to_criterion(
             "case": str(case.uuid) if case else None,
         },
     )
-    return mapping
+    return mapping, created
 
 
 @transaction.atomic
-def unmap(mapping: Mapping, *, actor) -> None:
+def unmap(mapping: Mapping, *, actor: User | None) -> None:
     record_event(
         "portfolio.unmapped",
         obj=mapping,

@@ -9,10 +9,12 @@ stay in the views.
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certifolio.accounts.models import User
 from certifolio.common.audit import record_event
 from certifolio.portfolio import files
 from certifolio.portfolio.models import Case, Evidence, Portfolio, PresentationSupport
@@ -30,13 +32,15 @@ def _file_facts(stored, name: str) -> dict:
     return {"name": name, "sha256": stored.sha256, "size": stored.size}
 
 
-def add_evidence(case: Case, *, upload, actor, description: str = "") -> Evidence:
+def add_evidence(
+    case: Case, *, actor: User | None, upload: UploadedFile, description: str = ""
+) -> Evidence:
     """Attach one uploaded file to a case."""
     return add_evidence_files(case, uploads=[upload], actor=actor, description=description)[0]
 
 
 def add_evidence_files(
-    case: Case, *, uploads: list, actor, description: str = ""
+    case: Case, *, actor: User | None, uploads: list[UploadedFile], description: str = ""
 ) -> list[Evidence]:
     """Attach several uploaded files to a case: all of them, or none.
 
@@ -85,7 +89,7 @@ def _record_evidence(case, *, owner, checked, actor, description) -> list[Eviden
 
 
 @transaction.atomic
-def remove_evidence(evidence: Evidence, *, actor) -> None:
+def remove_evidence(evidence: Evidence, *, actor: User | None) -> None:
     """Detach a file from its case; the content stays stored (submissions may refer to it)."""
     record_event(
         "portfolio.evidence_removed",
@@ -97,7 +101,7 @@ def remove_evidence(evidence: Evidence, *, actor) -> None:
 
 
 def set_presentation_support(
-    portfolio: Portfolio, *, block: Block, upload, actor
+    portfolio: Portfolio, *, actor: User | None, block: Block, upload: UploadedFile
 ) -> PresentationSupport:
     """Set (or replace) the slides the candidate presents for a block: PDF, ODP or PPTX."""
     if block.version_id != portfolio.version_id:
@@ -154,7 +158,7 @@ def _record_support(portfolio, *, block, owner, checked, actor) -> PresentationS
 
 
 @transaction.atomic
-def remove_presentation_support(support: PresentationSupport, *, actor) -> None:
+def remove_presentation_support(support: PresentationSupport, *, actor: User | None) -> None:
     record_event(
         "portfolio.support_removed",
         obj=support,

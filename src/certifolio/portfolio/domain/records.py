@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certifolio.accounts.models import User
+from certifolio.common.arguments import UNCHANGED, Unchanged, given
 from certifolio.common.audit import record_event
 from certifolio.portfolio.models import CandidateProfile
 from certifolio.portfolio.validators import validate_french_postal_code
@@ -121,15 +123,65 @@ def _save_record(person, *, fields, actor, values, check) -> tuple[CandidateProf
     return profile, True
 
 
-def update_identity(person, *, actor, **values) -> tuple[CandidateProfile, bool]:
-    """Save the identity part of ``person``'s record; returns (record, whether it changed)."""
+def update_identity(
+    person: User,
+    *,
+    actor: User | None,
+    birth_name: str | Unchanged = UNCHANGED,
+    usage_name: str | Unchanged = UNCHANGED,
+    first_name_1: str | Unchanged = UNCHANGED,
+    first_name_2: str | Unchanged = UNCHANGED,
+    first_name_3: str | Unchanged = UNCHANGED,
+    birth_date: datetime.date | Unchanged | None = UNCHANGED,
+    sex: str | Unchanged = UNCHANGED,
+    birth_commune_insee: str | Unchanged = UNCHANGED,
+    birth_postal_code: str | Unchanged = UNCHANGED,
+    birth_commune_name: str | Unchanged = UNCHANGED,
+    birth_country_code: str | Unchanged = UNCHANGED,
+    birth_country_name: str | Unchanged = UNCHANGED,
+    access_route: str | Unchanged = UNCHANGED,
+) -> tuple[CandidateProfile, bool]:
+    """Save the identity part of ``person``'s record; returns (record, whether it changed).
+
+    Fields not given keep their value.
+    """
+    values = given(
+        birth_name=birth_name,
+        usage_name=usage_name,
+        first_name_1=first_name_1,
+        first_name_2=first_name_2,
+        first_name_3=first_name_3,
+        birth_date=birth_date,
+        sex=sex,
+        birth_commune_insee=birth_commune_insee,
+        birth_postal_code=birth_postal_code,
+        birth_commune_name=birth_commune_name,
+        birth_country_code=birth_country_code,
+        birth_country_name=birth_country_name,
+        access_route=access_route,
+    )
     return _save_record(
         person, fields=IDENTITY_FIELDS, actor=actor, values=values, check=_check_identity
     )
 
 
-def update_contact(person, *, actor, **values) -> tuple[CandidateProfile, bool]:
-    """Save the contact details of ``person``'s record; returns (record, whether it changed)."""
+def update_contact(
+    person: User,
+    *,
+    actor: User | None,
+    phone: str | Unchanged = UNCHANGED,
+    address: str | Unchanged = UNCHANGED,
+    postal_code: str | Unchanged = UNCHANGED,
+    city: str | Unchanged = UNCHANGED,
+    country: str | Unchanged = UNCHANGED,
+) -> tuple[CandidateProfile, bool]:
+    """Save the contact details of ``person``'s record; returns (record, whether it changed).
+
+    Fields not given keep their value.
+    """
+    values = given(
+        phone=phone, address=address, postal_code=postal_code, city=city, country=country
+    )
     return _save_record(
         person, fields=CONTACT_FIELDS, actor=actor, values=values, check=_check_contact
     )

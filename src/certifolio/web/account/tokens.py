@@ -42,7 +42,9 @@ def token_list(request):
     raw_token = created = None
     if request.method == "POST" and form.is_valid():
         try:
-            created, raw_token = tokens.create_token(request.user, **form.cleaned_data)
+            created, raw_token = tokens.create_token(
+                request.user, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

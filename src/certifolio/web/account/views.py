@@ -93,7 +93,7 @@ def two_factor_setup(request):
         device = twofactor.start_totp_setup(user)
     form = TotpConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = twofactor.confirm_totp_device(device, code=form.cleaned_data["code"])
+        codes = twofactor.confirm_totp_device(device, actor=user, code=form.cleaned_data["code"])
         if codes is not None:
             otp_login(request, device)
             return render(
@@ -142,7 +142,7 @@ def recovery_codes_regenerate(request):
     if twofactor.confirmed_totp_device(request.user) is None:
         messages.error(request, _("Set up the second factor first: recovery codes go with it."))
         return redirect("web:two_factor")
-    codes = twofactor.regenerate_recovery_codes(request.user)
+    codes = twofactor.regenerate_recovery_codes(request.user, actor=request.user)
     return render(
         request, "web/accounts/recovery_codes.html", {"codes": codes, "next": "/account/"}
     )
@@ -216,6 +216,7 @@ def invitation_accept(request, token):
         try:
             user = invitations.accept_invitation(
                 token,
+                actor=None,
                 password=form.cleaned_data["password1"],
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],

@@ -77,7 +77,7 @@ def portfolio_home(request):
         if form.is_valid():
             version = current_version(form.cleaned_data["certification"])
             try:
-                portfolio = cases.open_portfolio(user, version=version)
+                portfolio, _created = cases.open_portfolio(user, actor=user, version=version)
             except ValidationError as error:
                 form.add_error(None, error)
             else:

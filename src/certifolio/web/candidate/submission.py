@@ -19,11 +19,11 @@ from certifolio.portfolio.domain.submission import (
     UncoveredCriteria,
     submission_blocks,
     submit_portfolio,
-    write_snapshot_zip,
 )
 from certifolio.portfolio.forms import SubmitForm
 from certifolio.portfolio.models import Portfolio, Submission
 from certifolio.portfolio.queries import coverage
+from certifolio.portfolio.snapshots import write_snapshot_zip
 from certifolio.portfolio.summary import render_summary_pdf
 from certifolio.referential.models import Block
 

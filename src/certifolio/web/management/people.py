@@ -92,7 +92,7 @@ def invitation_list(request):
         try:
             invitation, _link = invitations.create_invitation(
                 data["email"],
-                invited_by=request.user,
+                actor=request.user,
                 roles=data["roles"],
                 organisation=data["organisation"],
                 first_name=data["first_name"],

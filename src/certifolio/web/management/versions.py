@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certifolio.referential import domain
+from certifolio.referential.domain.versions import publish_version, start_draft
 from certifolio.referential.models import Certification
 
 
@@ -37,7 +37,7 @@ def version_publish(request, slug, number):
     if not request.user.has_perm("referential.publish_version", version):
         raise Http404
     try:
-        domain.publish_version(version, user=request.user)
+        publish_version(version, actor=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -53,7 +53,7 @@ def version_start_draft(request, slug):
     if not request.user.has_perm("referential.start_draft"):
         raise Http404
     try:
-        version = domain.start_draft(certification, user=request.user)
+        version = start_draft(certification, actor=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -17,7 +17,7 @@ from certifolio.accounts.enums import OrganisationKind, Role
 from certifolio.accounts.models import Organisation, RoleGrant, User
 from certifolio.demo.portfolios import load_demo_portfolios
 from certifolio.referential.documents import read_document
-from certifolio.referential.domain import load_referential
+from certifolio.referential.domain.loading import load_referential
 
 DEMO_PASSWORD = "demo-certifolio-2026"  # noqa: S105 - a demo account, printed on purpose
 DEMO_DOMAIN = "demo.certifolio.fr"
@@ -52,11 +52,10 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        result = load_referential(read_document(settings.SEED_REFERENTIAL))
-        version = result.version
+        version, changed = load_referential(read_document(settings.SEED_REFERENTIAL), actor=None)
         self.stdout.write(
             f"Referential {version.certification.slug}: version {version.number} "
-            + ("loaded" if result.changed else "unchanged")
+            + ("loaded" if changed else "unchanged")
         )
         centres = {
             key: Organisation.objects.get_or_create(

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from certifolio.portfolio.domain.submission import write_snapshot_zip
 from certifolio.portfolio.models import Submission
+from certifolio.portfolio.snapshots import write_snapshot_zip
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from certifolio.portfolio.domain.submission import verify_snapshot_zip
+from certifolio.portfolio.snapshots import verify_snapshot_zip
 
 
 class Command(BaseCommand):

@@ -2,9 +2,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from certifolio.referential.case import export_case_package
-from certifolio.referential.documents import dump_document
-from certifolio.referential.domain import serialize_version
+from certifolio.referential.case.writer import export_case_package
+from certifolio.referential.documents import dump_document, serialize_version
 from certifolio.referential.models import Certification
 from certifolio.referential.queries import current_version, latest_version
 

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from certifolio.referential.case import CaseImportError, import_case_package, read_case_package
+from certifolio.referential.case import CaseImportError
+from certifolio.referential.case.reader import read_case_package
+from certifolio.referential.domain.exchange import import_case_package
 from certifolio.referential.models import Certification
 
 
@@ -16,7 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, **options):
         certifications_before = Certification.objects.count()
         try:
-            version = import_case_package(read_case_package(file))
+            version = import_case_package(read_case_package(file), actor=None)
         except CaseImportError as error:
             raise CommandError(str(error)) from error
         slug = version.certification.slug

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from certifolio.referential.domain.exchange import import_rncp_fiche
 from certifolio.referential.models import Competency
-from certifolio.referential.rncp import RncpImportError, import_rncp_fiche
+from certifolio.referential.rncp import RncpImportError
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, fiche, **options):
         try:
-            version = import_rncp_fiche(file, fiche, report=self._warn)
+            version = import_rncp_fiche(file, fiche, actor=None, report=self._warn)
         except RncpImportError as error:
             raise CommandError(str(error)) from error
         certification = version.certification

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from certifolio.referential.documents import ReferentialDocumentError, read_document
-from certifolio.referential.domain import load_referential
+from certifolio.referential.domain.loading import load_referential
 
 
 class Command(BaseCommand):
@@ -16,11 +16,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, draft, **options):
         try:
-            result = load_referential(read_document(file), publish=not draft)
+            # Run on the server: the system acts (actor None), as for every command.
+            version, changed = load_referential(read_document(file), actor=None, publish=not draft)
         except (ReferentialDocumentError, ValidationError) as error:
             raise CommandError(_message(error)) from error
-        version = result.version
-        state = "loaded" if result.changed else "unchanged"
+        state = "loaded" if changed else "unchanged"
         self.stdout.write(
             f"{version.certification.slug}: version {version.number} "
             f"({version.get_status_display()}) {state}"
