@@ -35,7 +35,7 @@ from certifolio.portfolio.snapshots import (
     snapshot_bytes,
     verify_snapshot_zip,
 )
-from certifolio.portfolio.summary import no_fetching, render_summary_html, render_summary_pdf
+from certifolio.portfolio.summary import render_summary_html, render_summary_pdf
 from certifolio.referential.domain.versions import start_draft
 from certifolio.referential.models import Block, Criterion
 from tests.factories import OrganisationFactory, candidate
@@ -760,8 +760,3 @@ def test_summary_shows_cases_evidence_coverage_and_submissions(seed_version):
     assert f'<td class="hash">{submission.manifest_sha256}</td>' in html
     assert "covered: rapport.txt" in html
     assert html.count('<span class="uncovered">not covered</span>') == 45
-
-
-def test_summary_fetches_no_url():
-    with pytest.raises(ValueError, match="fetch nothing"):
-        no_fetching().fetch("https://example.org/tracker.png")

@@ -41,3 +41,7 @@ rules.add_perm("accounts.invite", is_manager)
 rules.add_perm("accounts", is_manager)
 for action in ("view", "add", "change"):
     rules.add_perm(f"accounts.{action}_organisation", is_manager)
+
+# The audit trail is read by certification managers and auditors. The permission keeps
+# its ``common`` name (the trail is common's); it is declared here, with the roles.
+rules.add_perm("common.view_audit", is_manager | is_auditor)

@@ -7,53 +7,13 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from certifolio.common.actions import action_labels
 from certifolio.common.models import AuditEvent
-
-# Names of the actions, for people; an action missing here is shown by its code.
-ACTION_LABELS = {
-    "auth.login": _("Logged in"),
-    "auth.logout": _("Logged out"),
-    "auth.login_failed": _("Failed log-in"),
-    "auth.locked_out": _("Locked out after failed log-ins"),
-    "auth.unlocked": _("Account unlocked"),
-    "auth.second_factor_verified": _("Second factor verified"),
-    "auth.two_factor_enabled": _("Two-factor authentication enabled"),
-    "auth.two_factor_disabled": _("Two-factor authentication disabled"),
-    "auth.recovery_codes_regenerated": _("Recovery codes regenerated"),
-    "auth.recovery_code_used": _("Recovery code used"),
-    "auth.password_changed": _("Password changed"),
-    "auth.password_reset": _("Password reset"),
-    "accounts.invitation_sent": _("Invitation sent"),
-    "accounts.invitation_accepted": _("Invitation accepted"),
-    "accounts.invitation_revoked": _("Invitation revoked"),
-    "accounts.role_granted": _("Role granted"),
-    "accounts.role_revoked": _("Role removed"),
-    "api.token_created": _("API token created"),
-    "api.token_revoked": _("API token revoked"),
-    "api.token_used": _("API token used"),
-    "referential.loaded": _("Referential loaded"),
-    "referential.draft_started": _("Draft version opened"),
-    "referential.version_published": _("Version published"),
-    "portfolio.opened": _("Portfolio opened"),
-    "portfolio.blocks_chosen": _("Blocks chosen"),
-    "portfolio.case_created": _("Case created"),
-    "portfolio.case_updated": _("Case edited"),
-    "portfolio.case_deleted": _("Case deleted"),
-    "portfolio.evidence_added": _("Evidence added"),
-    "portfolio.evidence_removed": _("Evidence removed"),
-    "portfolio.support_uploaded": _("Presentation support uploaded"),
-    "portfolio.support_removed": _("Presentation support removed"),
-    "portfolio.mapped": _("Evidence linked to a criterion"),
-    "portfolio.mapping_updated": _("Link to a criterion edited"),
-    "portfolio.unmapped": _("Link to a criterion removed"),
-    "portfolio.submitted": _("Portfolio submitted"),
-    "portfolio.record_created": _("Candidate record created"),
-    "portfolio.record_updated": _("Candidate record edited"),
-}
 
 
 def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
+    """An action's name for people; an action no app declares is shown by its code."""
+    return str(action_labels().get(action, action))
 
 
 def object_type_label(object_type: str) -> str:

@@ -1,18 +1,21 @@
 """A portfolio's summary as PDF: cases, evidence, coverage and submissions.
 
-The HTML template carries its own CSS, and WeasyPrint fetches nothing: the candidate's
-texts are Markdown rendered without raw HTML nor images (``portfolio.markdown``), and the
-URL fetcher refuses every URL, so a document can neither reach the network nor read
-local files.
+The HTML template carries its own CSS, and ``common.pdf`` fetches nothing: the
+candidate's texts are Markdown rendered without raw HTML nor images
+(``portfolio.markdown``), so a document can neither reach the network nor read local
+files.
 """
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from certifolio.common.pdf import render_pdf
 from certifolio.portfolio.markdown import render_markdown
 from certifolio.portfolio.models import Portfolio
 from certifolio.portfolio.queries import coverage, portfolio_cases
+
+SUMMARY_TEMPLATE = "web/portfolio/summary_pdf.html"
 
 
 def summary_context(portfolio: Portfolio) -> dict:
@@ -36,28 +39,8 @@ def summary_context(portfolio: Portfolio) -> dict:
 
 
 def render_summary_html(portfolio: Portfolio) -> str:
-    return render_to_string("web/portfolio/summary_pdf.html", summary_context(portfolio))
+    return render_to_string(SUMMARY_TEMPLATE, summary_context(portfolio))
 
 
 def render_summary_pdf(portfolio: Portfolio) -> bytes:
-    # WeasyPrint is imported on use; see no_fetching().
-    from weasyprint import HTML
-
-    html = render_summary_html(portfolio)
-    return HTML(string=html, base_url=None, url_fetcher=no_fetching()).write_pdf()
-
-
-def no_fetching():
-    """A WeasyPrint URL fetcher that refuses every URL: the summary is self-contained.
-
-    WeasyPrint is imported here, not at the top: it loads the Pango system library, which
-    the rest of the application does not need (a machine without it serves every other
-    page).
-    """
-    from weasyprint.urls import URLFetcher
-
-    class NoFetching(URLFetcher):
-        def fetch(self, url, headers=None):
-            raise ValueError(f"certifolio documents fetch nothing ({url})")
-
-    return NoFetching()
+    return render_pdf(SUMMARY_TEMPLATE, summary_context(portfolio))

@@ -6,7 +6,9 @@ rules otherwise changes the data, never the code. ``validate_policies`` is the o
 place that says whether a set of rules is usable; it runs when a version is published.
 """
 
+from collections.abc import Iterable
 from copy import deepcopy
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -173,3 +175,61 @@ def validate_policies(*, grading_scale, decision_rules, award_rule, jury_rules):
     ]
     if errors:
         raise ValidationError(errors)
+
+
+# The award rule, read ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AwardCheck:
+    """Whether a set of blocks earns the title under an award rule, and what it lacks."""
+
+    holds: bool
+    # Codes of the common blocks the set lacks, in the version's order.
+    missing_common: list[str] = field(default_factory=list)
+    # When the rule asks all the blocks of one option: each option's code with the codes
+    # of its blocks the set lacks (an option with none missing satisfies the rule).
+    missing_by_option: dict[str, list[str]] = field(default_factory=dict)
+
+
+def check_award(rule: dict, *, version_blocks: list, blocks: Iterable) -> AwardCheck:
+    """Read ``rule`` (a valid award rule) on ``blocks`` among the version's blocks.
+
+    Blocks are the version's ``Block`` rows (``code``, ``is_common``, ``option``), in
+    order; ``blocks`` are those obtained (or prepared).
+    """
+    held = {block.code for block in blocks}
+    missing_common = [
+        block.code for block in version_blocks if block.is_common and block.code not in held
+    ]
+    missing_by_option: dict[str, list[str]] = {}
+    if rule.get("option_blocks") == "all_of_one_option":
+        for block in version_blocks:
+            if not block.is_common:
+                missing = missing_by_option.setdefault(block.option.code, [])
+                if block.code not in held:
+                    missing.append(block.code)
+    one_option = not missing_by_option or any(not codes for codes in missing_by_option.values())
+    return AwardCheck(
+        holds=not missing_common and one_option,
+        missing_common=missing_common,
+        missing_by_option=missing_by_option,
+    )
+
+
+def award_rule_text(rule: dict, version_blocks: list) -> str:
+    """What the award rule asks, spelled out with the version's block codes."""
+    common = ", ".join(block.code for block in version_blocks if block.is_common)
+    options: dict = {}
+    for block in version_blocks:
+        if not block.is_common:
+            options.setdefault(block.option.title, []).append(block.code)
+    if rule.get("option_blocks") == "all_of_one_option" and options:
+        choices = _(" or ").join(
+            f"{title} ({', '.join(codes)})" for title, codes in options.items()
+        )
+        return _(
+            "The title is awarded with all the common blocks (%(common)s) and all the "
+            "blocks of one option: %(options)s."
+        ) % {"common": common, "options": choices}
+    return _("The title is awarded with all the common blocks (%(common)s).") % {"common": common}

@@ -12,6 +12,7 @@ from certifolio.referential.models import (
     Option,
     ReferentialVersion,
 )
+from certifolio.referential.policies import AwardCheck, check_award
 
 
 def version_tree(version: ReferentialVersion) -> tuple[list[Option], list[Block]]:
@@ -95,3 +96,11 @@ def search_version(version: ReferentialVersion, text: str, *, limit: int = 200):
         .order_by("competency__block__order", "competency__order", "order")[:limit]
     )
     return competencies, criteria
+
+
+def award_check(version: ReferentialVersion, blocks) -> AwardCheck:
+    """Whether ``blocks`` of ``version`` earn its title under its award rule (1 query)."""
+    version_blocks = list(
+        Block.objects.filter(version=version).select_related("option").order_by("order", "code")
+    )
+    return check_award(version.award_rule, version_blocks=version_blocks, blocks=blocks)

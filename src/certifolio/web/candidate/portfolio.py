@@ -28,6 +28,7 @@ from certifolio.portfolio.forms import (
 )
 from certifolio.portfolio.models import Case, Mapping, Portfolio, PresentationSupport
 from certifolio.referential.models import Block, Criterion
+from certifolio.referential.policies import award_rule_text
 from certifolio.referential.queries import current_version
 from certifolio.web.candidate.evidence import EVIDENCE_ACCEPT, SUPPORT_ACCEPT, upload_form
 
@@ -123,24 +124,6 @@ def portfolio_home(request):
     )
 
 
-def _award_hint(version, blocks: list[Block]) -> str:
-    """What the award rule asks, spelled out with this version's block codes."""
-    common = ", ".join(block.code for block in blocks if block.is_common)
-    options: dict = {}
-    for block in blocks:
-        if not block.is_common:
-            options.setdefault(block.option.title, []).append(block.code)
-    if version.award_rule.get("option_blocks") == "all_of_one_option" and options:
-        choices = _(" or ").join(
-            f"{title} ({', '.join(codes)})" for title, codes in options.items()
-        )
-        return _(
-            "The title is awarded with all the common blocks (%(common)s) and all the "
-            "blocks of one option: %(options)s."
-        ) % {"common": common, "options": choices}
-    return _("The title is awarded with all the common blocks (%(common)s).") % {"common": common}
-
-
 @login_required
 def portfolio_detail(request, uuid):
     portfolio = _portfolio(request, uuid)
@@ -180,7 +163,7 @@ def portfolio_detail(request, uuid):
             "can_edit": can_edit,
             "form": form,
             "chosen_blocks": [block for block in version_blocks if block.pk in chosen_ids],
-            "award": _award_hint(portfolio.version, version_blocks),
+            "award": award_rule_text(portfolio.version.award_rule, version_blocks),
             "cases": case_list,
         },
     )
