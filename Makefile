@@ -26,6 +26,7 @@ test-pg: setup
 lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 	$(BIN)/certifolio makemigrations --check --dry-run
 
 format: setup

@@ -16,8 +16,8 @@ def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "certifolio.settings")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
     sys.path.insert(0, str(ROOT))
-    import django
-    from django.core.management import call_command
+    import django  # noqa: PLC0415 (Django is imported once the environment above is set)
+    from django.core.management import call_command  # noqa: PLC0415 (Django is imported once the environment above is set)
 
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)

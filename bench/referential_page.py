@@ -16,7 +16,14 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from certifolio.referential.documents import read_document  # noqa: E402
 from certifolio.referential.domain.loading import load_referential  # noqa: E402
-from certifolio.referential.models import Certification  # noqa: E402
+from certifolio.referential.models import (  # noqa: E402
+    Block,
+    Certification,
+    Competency,
+    Criterion,
+    Option,
+    ReferentialVersion,
+)
 
 
 def main():
@@ -47,13 +54,6 @@ def main():
 
 def _reload(document):
     """Loading into a database that does not hold the title yet, each time."""
-    from certifolio.referential.models import (
-        Block,
-        Competency,
-        Criterion,
-        Option,
-        ReferentialVersion,
-    )
 
     def run():
         # Published versions are protected by the models; the bench wipes them in SQL.

@@ -3,11 +3,13 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from certifolio import settings as production_settings
 from certifolio.accounts.domain import people
+from certifolio.accounts.domain.twofactor import regenerate_recovery_codes
 from certifolio.accounts.enums import Role
 from tests.factories import UserFactory, candidate, manager, totp_code, with_totp
 
@@ -81,7 +83,6 @@ def test_recovery_code_logs_in_once(client, db):
     device = with_totp(user)
     _login(client, user.email)
     client.get(reverse("web:two_factor_setup"))  # unverified: sent to the verify page
-    from certifolio.accounts.domain.twofactor import regenerate_recovery_codes
 
     code = regenerate_recovery_codes(user, actor=user)[0]
     first = client.post(reverse("web:login_verify"), {"code": code})
@@ -164,7 +165,6 @@ def test_manager_unlocks_a_locked_account(client, db, settings):
     boss = manager()
     client.force_login(boss)
     with_totp(boss)
-    from django_otp import DEVICE_ID_SESSION_KEY
 
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=boss).persistent_id

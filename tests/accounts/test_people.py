@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from certifolio.accounts.enums import Role
 from tests.factories import (
@@ -12,6 +13,7 @@ from tests.factories import (
     candidate,
     centre_staff,
     manager,
+    with_totp,
 )
 
 
@@ -93,9 +95,6 @@ def test_people_list_query_count_does_not_grow(client, two_centres, verified_log
 
 
 def test_manager_resets_a_lost_second_factor(client, two_centres, verified_login):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from tests.factories import with_totp
 
     juror = UserFactory(roles=[Role.JUROR])
     with_totp(juror)
@@ -107,9 +106,6 @@ def test_manager_resets_a_lost_second_factor(client, two_centres, verified_login
 
 
 def test_auditor_cannot_reset_a_second_factor(client, two_centres):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from tests.factories import with_totp
 
     juror = UserFactory(roles=[Role.JUROR])
     with_totp(juror)

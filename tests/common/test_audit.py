@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test import RequestFactory
 
 from certifolio.common.audit import event_hash, record_event, verify_chain
@@ -320,8 +320,6 @@ def test_starting_a_draft_is_recorded_with_its_actor(seed_version):
 )
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_never_fork_the_chain():
-    from django.db import connections
-
     errors = []
 
     def write():

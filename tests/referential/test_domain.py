@@ -1,10 +1,12 @@
 import copy
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from certifolio.common.models import AuditEvent
 from certifolio.referential.documents import ReferentialDocumentError
 from certifolio.referential.domain.loading import load_referential
 from certifolio.referential.domain.versions import publish_version, start_draft
@@ -164,3 +166,16 @@ def test_load_referential_refuses_invalid_rules_even_as_a_draft(seed_document, d
         load_referential(document, publish=False, actor=None)
 
     assert _row_counts() == [0, 0, 0, 0]
+
+
+def test_load_referential_command_records_the_system_as_actor(settings, db):
+    call_command("load_referential", str(settings.SEED_REFERENTIAL), stdout=io.StringIO())
+
+    event = AuditEvent.objects.get(action="referential.loaded")
+    assert (event.actor, event.actor_uuid, event.actor_label) == (None, None, "")
+
+
+def test_load_referential_returns_the_version_and_whether_it_changed(seed_version, seed_document):
+    version, changed = load_referential(seed_document, actor=None)
+
+    assert (version, changed) == (seed_version, False)

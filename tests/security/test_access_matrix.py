@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -200,8 +201,6 @@ class World:
         if name in ("object_id", "pk"):
             return str(self.admin_object(route).pk)
         if name == "content_type_id":
-            from django.contrib.contenttypes.models import ContentType
-
             return ContentType.objects.get_for_model(Certification).pk
         if name == "url":
             return "referential/"

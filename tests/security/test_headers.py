@@ -2,6 +2,7 @@ import os
 import subprocess
 import sys
 
+from django.test import Client
 from django.urls import reverse
 
 
@@ -27,8 +28,6 @@ def test_pages_carry_no_inline_script_or_style(client, seed_version):
 
 
 def test_forms_are_protected_against_csrf(db):
-    from django.test import Client
-
     client = Client(enforce_csrf_checks=True)
 
     response = client.post(reverse("web:login"), {"username": "a@example.org", "password": "x"})

@@ -1,10 +1,11 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from certifolio.accounts.enums import OrganisationKind, Role
-from certifolio.accounts.models import Organisation
+from certifolio.accounts.models import Organisation, User
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -24,8 +25,6 @@ class EmailAuthenticationForm(AuthenticationForm):
     }
 
     def get_invalid_login_error(self):
-        from django.conf import settings
-
         return forms.ValidationError(
             self.error_messages["invalid_login"] % {"limit": settings.AXES_FAILURE_LIMIT},
             code="invalid_login",
@@ -92,8 +91,6 @@ class AcceptInvitationForm(forms.Form):
         if first and second and first != second:
             self.add_error("password2", _("The two passwords differ."))
         elif first:
-            from certifolio.accounts.models import User
-
             probe = User(
                 email=self.email,
                 first_name=cleaned.get("first_name", ""),

@@ -1,15 +1,14 @@
 """What a locked-out person sees: a clear message and the way out."""
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 
 def lockout_response(request, response=None, credentials=None, *args, **kwargs):
     minutes = round(float(settings.AXES_COOLOFF_TIME) * 60)
     if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-        from django.utils.translation import gettext as _
-
         return JsonResponse(
             {
                 "detail": _("Too many failed attempts; try again in %(minutes)s minutes.")

@@ -3,10 +3,14 @@
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
-from certifolio.accounts.domain.twofactor import needs_second_factor, requires_two_factor
+from certifolio.accounts.domain.twofactor import (
+    confirmed_totp_device,
+    needs_second_factor,
+    requires_two_factor,
+)
 
 # Pages a person may reach between the password and the second factor.
 OPEN_URL_NAMES = {
@@ -39,8 +43,6 @@ class TwoFactorRequiredMiddleware:
             return True
         match = getattr(request, "resolver_match", None)
         if match is None:
-            from django.urls import Resolver404, resolve
-
             try:
                 match = resolve(request.path_info)
             except Resolver404:
@@ -49,6 +51,4 @@ class TwoFactorRequiredMiddleware:
 
 
 def _has_device(user) -> bool:
-    from certifolio.accounts.domain.twofactor import confirmed_totp_device
-
     return confirmed_totp_device(user) is not None

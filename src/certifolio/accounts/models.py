@@ -3,6 +3,7 @@ import uuid
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certifolio.accounts.enums import OrganisationKind, Role, TokenScope
@@ -152,8 +153,6 @@ class Invitation(models.Model):
 
     @property
     def is_pending(self) -> bool:
-        from django.utils import timezone
-
         return (
             self.accepted_at is None
             and self.revoked_at is None

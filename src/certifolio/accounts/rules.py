@@ -7,6 +7,7 @@ training centre see the candidates of their own centre; a candidate sees himself
 import rules
 
 from certifolio.accounts.enums import Role
+from certifolio.accounts.queries import visible_people
 
 
 def has_role(role: Role) -> rules.Predicate:
@@ -27,8 +28,6 @@ is_centre_staff = has_role(Role.CENTRE_STAFF)
 @rules.predicate
 def can_see_person(user, person) -> bool:
     # The rule itself lives in queries.visible_people, shared with the list pages.
-    from certifolio.accounts.queries import visible_people
-
     return person is not None and visible_people(user).filter(pk=person.pk).exists()
 
 

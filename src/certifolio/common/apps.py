@@ -7,6 +7,6 @@ class CommonConfig(AppConfig):
     verbose_name = _("Common")
 
     def ready(self):
-        from certifolio.common import security_events
+        from certifolio.common import security_events  # noqa: PLC0415 (signals connect once the app registry is ready)
 
         security_events.connect()

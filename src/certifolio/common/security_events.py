@@ -48,7 +48,7 @@ def on_locked_out(sender, request=None, username=None, **kwargs):
 
 
 def connect() -> None:
-    from axes.signals import user_locked_out
+    from axes.signals import user_locked_out  # noqa: PLC0415 (axes.signals needs the app registry ready)
 
     user_logged_in.connect(on_logged_in, dispatch_uid="certifolio.audit.login")
     user_logged_out.connect(on_logged_out, dispatch_uid="certifolio.audit.logout")

@@ -1,5 +1,7 @@
 """Logging in and out, the second factor, passwords, invitations and the home page."""
 
+from base64 import b32encode
+
 import segno
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
@@ -9,7 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -33,7 +35,6 @@ def _next_url(request, default="web:home"):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    from django.urls import reverse
 
     return reverse(default)
 
@@ -116,8 +117,6 @@ def two_factor_setup(request):
 
 
 def _base32(device) -> str:
-    from base64 import b32encode
-
     key = b32encode(device.bin_key).decode()
     return " ".join(key[index : index + 4] for index in range(0, len(key), 4))
 
