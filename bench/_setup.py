@@ -7,6 +7,11 @@ import tempfile
 import time
 from pathlib import Path
 
+import django
+from django.core.management import call_command
+from django.test import Client
+from django.test.utils import override_settings
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -16,9 +21,6 @@ def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "certifolio.settings")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
     sys.path.insert(0, str(ROOT))
-    import django  # noqa: PLC0415 (Django is imported once the environment above is set)
-    from django.core.management import call_command  # noqa: PLC0415 (Django is imported once the environment above is set)
-
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
 
@@ -39,9 +41,6 @@ def minimal_view_ms(*, repeat: int) -> tuple[float, float]:
     Page timings are reported as a ratio to it, so that a figure read on a busy machine
     still says how much the page costs beyond Django itself.
     """
-    from django.test import Client
-    from django.test.utils import override_settings
-
     with override_settings(ROOT_URLCONF="_minimal_urls"):
         client = Client()
         client.get("/minimal/")
