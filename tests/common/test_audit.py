@@ -10,10 +10,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 from django.test import RequestFactory
 
-from certifolio.common.audit import event_hash, record_event, verify_chain
+from certifolio.common.audit import AuditTrailBroken, event_hash, record_event, verify_chain
 from certifolio.common.models import AuditChainHead, AuditEvent, AuditEventImmutableError
 from certifolio.referential.domain.loading import load_referential
 from certifolio.referential.domain.versions import start_draft
+from tests.common.tampering import forge_event_after_the_head
 from tests.factories import UserFactory
 
 PASSWORD = "correct horse battery staple"
@@ -340,3 +341,186 @@ def test_concurrent_writers_never_fork_the_chain():
     report = verify_chain()
     assert errors == []
     assert (report.ok, report.checked) == (True, 40)
+
+
+# Tampering the tail, the actor, and checkpoints kept outside the database
+
+
+def test_audit_verify_detects_the_last_events_removed_with_the_head(db):
+    _events(3)
+    _execute("DELETE FROM common_auditevent WHERE sequence = %s", [3])
+    _execute("DELETE FROM common_auditchainhead", [])
+
+    with pytest.raises(CommandError) as error:
+        call_command("audit_verify")
+
+    assert str(error.value) == "Audit trail broken at event #3: chain head missing."
+
+
+def test_audit_verify_detects_a_forged_event_after_the_head(db):
+    events = _events(2)
+    forged = forge_event_after_the_head()
+
+    with pytest.raises(CommandError) as error:
+        call_command("audit_verify")
+
+    assert (
+        str(error.value)
+        == f"Audit trail broken at event #3 ({forged.uuid}): event beyond the head."
+    )
+
+
+def test_audit_verify_detects_a_changed_actor(db):
+    claire, other = UserFactory(), UserFactory()
+    event = record_event("test.thing_done", actor=claire)
+    _execute("UPDATE common_auditevent SET actor_id = %s WHERE sequence = 1", [other.pk])
+
+    with pytest.raises(CommandError) as error:
+        call_command("audit_verify")
+
+    assert str(error.value) == f"Audit trail broken at event #1 ({event.uuid}): actor mismatch."
+
+
+def test_audit_verify_detects_an_actor_given_to_a_system_event(db):
+    other = UserFactory()
+    event = record_event("test.thing_done")
+    _execute("UPDATE common_auditevent SET actor_id = %s WHERE sequence = 1", [other.pk])
+
+    report = verify_chain()
+
+    assert (report.ok, report.broken_uuid, report.reason) == (False, event.uuid, "actor mismatch")
+
+
+def test_record_event_on_a_trail_with_a_forged_event_refuses_and_logs(db, caplog):
+    events = _events(2)
+    forge_event_after_the_head()
+
+    with pytest.raises(AuditTrailBroken) as error:
+        record_event("test.thing_done")
+
+    assert str(error.value) == "event #3 already exists beyond the chain head (#2)"
+    assert [(record.levelname, record.getMessage()) for record in caplog.records] == [
+        (
+            "ERROR",
+            "The audit trail is broken: event #3 already exists beyond the chain head (#2). "
+            "No change can be recorded until it is repaired: run `certifolio audit_verify`.",
+        )
+    ]
+    assert AuditEvent.objects.count() == 3
+
+
+def test_record_event_on_a_trail_whose_head_was_removed_refuses(db):
+    _events(2)
+    _execute("DELETE FROM common_auditchainhead", [])
+
+    with pytest.raises(AuditTrailBroken) as error:
+        record_event("test.thing_done")
+
+    assert str(error.value) == "the chain head is missing while 2 events exist"
+    assert AuditEvent.objects.count() == 2
+
+
+def _checkpoint():
+    out = io.StringIO()
+    call_command("audit_checkpoint", stdout=out)
+    return out.getvalue().strip()
+
+
+def test_audit_checkpoint_prints_the_last_sequence_and_hash(db):
+    events = _events(2)
+
+    checkpoint = _checkpoint()
+
+    assert checkpoint.startswith(f"certifolio-audit:2:{events[1].hash}:")
+    assert len(checkpoint.split(":")) == 4
+
+
+def test_audit_checkpoint_of_an_empty_trail_is_refused(db):
+    with pytest.raises(CommandError) as error:
+        call_command("audit_checkpoint")
+
+    assert str(error.value) == "The audit trail is empty: there is nothing to keep yet."
+
+
+def test_audit_checkpoint_of_a_broken_trail_is_refused(db):
+    events = _events(2)
+    _execute("UPDATE common_auditevent SET summary = %s WHERE sequence = 1", ["Other"])
+
+    with pytest.raises(CommandError) as error:
+        call_command("audit_checkpoint")
+
+    assert str(error.value) == f"Audit trail broken at event #1 ({events[0].uuid}): hash mismatch."
+
+
+def test_audit_verify_with_a_checkpoint_the_trail_extends_says_so(db):
+    _events(2)
+    checkpoint = _checkpoint()
+    _events(1)
+    out = io.StringIO()
+
+    call_command("audit_verify", checkpoint=checkpoint, stdout=out)
+
+    assert out.getvalue() == "Audit trail intact: 3 events, extending the checkpoint at event #2.\n"
+
+
+def test_audit_verify_with_a_checkpoint_detects_a_truncated_and_rewritten_tail(db):
+    events = _events(3)
+    checkpoint = _checkpoint()
+    # The last event and the head removed and rewritten consistently: only the
+    # checkpoint kept elsewhere can tell.
+    _execute("DELETE FROM common_auditevent WHERE sequence = %s", [3])
+    _execute("UPDATE common_auditchainhead SET sequence = 2, hash = %s", [events[1].hash])
+    assert verify_chain().ok is True
+
+    with pytest.raises(CommandError) as error:
+        call_command("audit_verify", checkpoint=checkpoint)
+
+    assert str(error.value) == (
+        "Audit trail does not extend the checkpoint: it ends at event #2, "
+        "before the checkpoint's event #3."
+    )
+
+
+def test_audit_verify_with_a_checkpoint_detects_a_trail_rewritten_since(db):
+    _events(2)
+    checkpoint = _checkpoint()
+    # The whole trail rewritten with fresh hashes, the head with it.
+    _execute("DELETE FROM common_auditevent WHERE sequence >= %s", [1])
+    _execute("DELETE FROM common_auditchainhead", [])
+    rewritten = _events(2)
+    assert verify_chain().ok is True
+
+    with pytest.raises(CommandError) as error:
+        call_command("audit_verify", checkpoint=checkpoint)
+
+    assert str(error.value) == (
+        "Audit trail does not extend the checkpoint: event #2 "
+        f"({rewritten[1].uuid}) no longer has the checkpoint's hash."
+    )
+
+
+def test_audit_verify_with_a_checkpoint_of_another_key_is_refused(db, settings):
+    _events(1)
+    checkpoint = _checkpoint()
+    settings.SECRET_KEY = "another key that is long enough for the checks " * 2
+
+    with pytest.raises(CommandError) as error:
+        call_command("audit_verify", checkpoint=checkpoint)
+
+    assert str(error.value) == (
+        "This checkpoint was not issued by this installation: its MAC does not match "
+        "the SECRET_KEY."
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["", "certifolio-audit:2:abc", "certifolio-audit:two:abc:def", "other:2:abc:def"]
+)
+def test_audit_verify_with_a_malformed_checkpoint_is_refused(db, text):
+    with pytest.raises(CommandError) as error:
+        call_command("audit_verify", checkpoint=text)
+
+    assert str(error.value) == (
+        "Not an audit checkpoint: expected certifolio-audit:SEQUENCE:HASH:MAC, "
+        "as printed by `certifolio audit_checkpoint`."
+    )

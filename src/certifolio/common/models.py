@@ -37,7 +37,9 @@ class AuditEvent(models.Model):
     ``hash`` is the SHA-256 of the previous event's hash followed by the canonical JSON
     of the hashed fields (every field but ``actor``, ``prev_hash`` and ``hash``; see
     ``certifolio.common.audit``). ``actor`` is a convenience link that becomes null when
-    the user is deleted; ``actor_uuid`` and ``actor_label`` keep who it was.
+    the user is deleted; ``actor_uuid`` and ``actor_label`` keep who it was, and the
+    verification checks that the link, while set, points to the account of that
+    ``actor_uuid``.
     """
 
     uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
@@ -100,7 +102,8 @@ class AuditChainHead(models.Model):
 
     Appending locks this row (``select_for_update``), so two writers never chain onto
     the same event; ``verify_chain`` also checks that the last event matches it, which
-    catches events removed from the end.
+    catches events removed from the end, and that no event lies beyond it. It is
+    created with the first event and never deleted.
     """
 
     sequence = models.PositiveBigIntegerField(default=0)
