@@ -358,7 +358,7 @@ def test_audit_verify_detects_the_last_events_removed_with_the_head(db):
 
 
 def test_audit_verify_detects_a_forged_event_after_the_head(db):
-    events = _events(2)
+    _events(2)
     forged = forge_event_after_the_head()
 
     with pytest.raises(CommandError) as error:
@@ -392,7 +392,7 @@ def test_audit_verify_detects_an_actor_given_to_a_system_event(db):
 
 
 def test_record_event_on_a_trail_with_a_forged_event_refuses_and_logs(db, caplog):
-    events = _events(2)
+    _events(2)
     forge_event_after_the_head()
 
     with pytest.raises(AuditTrailBroken) as error:
