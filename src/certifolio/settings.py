@@ -92,11 +92,13 @@ MIDDLEWARE = [
     "certifolio.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "certifolio.web.errors.AuditTrailBrokenMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "certifolio.urls"
+CSRF_FAILURE_VIEW = "certifolio.web.errors.csrf_failure"
 WSGI_APPLICATION = "certifolio.wsgi.application"
 
 TEMPLATES = [

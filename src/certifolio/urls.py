@@ -24,3 +24,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("certifolio.web.urls")),
 ]
+
+# Errors answer in the site's layout and language; under /api/ in JSON.
+handler400 = "certifolio.web.errors.bad_request"
+handler403 = "certifolio.web.errors.permission_denied"
+handler404 = "certifolio.web.errors.page_not_found"
+handler500 = "certifolio.web.errors.server_error"

@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from certifolio.api import accounts, portfolio, referential
 from certifolio.api.auth import AUTHENTICATED, PUBLIC, TokenRefused
+from certifolio.common.audit import AuditTrailBroken
 
 api = NinjaAPI(
     title="certifolio API",
@@ -32,6 +33,12 @@ api.add_router("", portfolio.items_router)
 def not_found(request, exc):
     # ninja's own handler answers in English whatever the language.
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(AuditTrailBroken)
+def audit_trail_broken(request, exc):
+    # record_event has logged what is wrong; the caller learns that nothing changed.
+    return api.create_response(request, {"detail": str(exc.explanation)}, status=503)
 
 
 @api.exception_handler(AuthenticationError)

@@ -33,6 +33,7 @@ from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from certifolio.common.context import RequestContext, current_context
 from certifolio.common.models import AuditChainHead, AuditEvent
@@ -145,8 +146,13 @@ class AuditTrailBroken(Exception):
     """The chain cannot be extended: its head is missing or events lie beyond it.
 
     ``record_event`` raises it, so that the change it records is refused too; the web
-    and API answer it with an error page (``certifolio.web.errors``).
+    and API answer it with ``explanation`` (``certifolio.web.errors``, ``api.api``).
     """
+
+    explanation = _(
+        "The audit trail is damaged: no change can be recorded. An administrator must "
+        "check it with “certifolio audit_verify”."
+    )
 
 
 def _broken(reason: str) -> AuditTrailBroken:
