@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from certifolio.datadir import data_dir
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -30,14 +32,18 @@ def env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
-DATA_DIR = Path(os.environ.get("CERTIFOLIO_DATA_DIR", "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Only the commands that set things up create it (``certifolio.datadir``).
+DATA_DIR = data_dir()
 
 
 def _secret_key() -> str:
     """The key from the environment, else one generated once and kept in DATA_DIR."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
+    if not DATA_DIR.is_dir():
+        # No data folder, so no database either: a key for this process alone, which
+        # only a command that needs neither (or says that the database is missing) uses.
+        return secrets.token_urlsafe(50)
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
         # O_EXCL: two processes starting together must not write two different keys.
@@ -194,7 +200,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+if "STATIC_ROOT" in os.environ or DATA_DIR.is_dir():
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+else:
+    # Nothing collected to serve without a data folder; the finders serve the apps' files.
+    STATIC_ROOT = None
 # Serve static files from the apps' folders without collectstatic, in development
 # and in the test suite; production runs collectstatic.
 WHITENOISE_USE_FINDERS = True
