@@ -167,13 +167,17 @@ def _broken(reason: str) -> AuditTrailBroken:
 def _locked_head() -> AuditChainHead:
     """The chain's head row, locked until the transaction ends (a no-op on SQLite, where
     IMMEDIATE transactions already let one writer at a time)."""
-    head = AuditChainHead.objects.select_for_update().filter(pk=HEAD_ID).first()
+    head = _head(lock=True)
     if head is not None:
         return head
     # The head is created with the first event and never deleted: events without it
     # mean that it was removed, perhaps with the last events.
     count = AuditEvent.objects.count()
     if count:
+        # Unless the first writer committed both between the two reads.
+        head = _head(lock=True)
+        if head is not None:
+            return head
         raise _broken(f"the chain head is missing while {count} events exist")
     try:
         with transaction.atomic():
@@ -393,8 +397,9 @@ def verify_chain(*, checkpoint: Checkpoint | None = None) -> ChainReport:
     return ChainReport(True, checked, last_hash=previous_hash)
 
 
-def _head() -> AuditChainHead | None:
-    return AuditChainHead.objects.filter(pk=HEAD_ID).first()
+def _head(*, lock: bool = False) -> AuditChainHead | None:
+    heads = AuditChainHead.objects.select_for_update() if lock else AuditChainHead.objects
+    return heads.filter(pk=HEAD_ID).first()
 
 
 def _broken_link(event: AuditEvent, position: int, previous_hash: str) -> str:
