@@ -4,7 +4,7 @@ import logging
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client, RequestFactory
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 
 from certifolio.accounts.domain.tokens import create_token
 from certifolio.portfolio.models import Portfolio
@@ -15,7 +15,7 @@ from tests.factories import candidate, manager
 LAYOUT = '<nav aria-label="Menu principal">'
 
 
-def _way_back(response) -> str:
+def _way_back() -> str:
     return f'<a href="{reverse("web:certifications")}">'
 
 
@@ -26,7 +26,7 @@ def test_unknown_page_answers_the_french_not_found_page_in_the_layout(client, db
     assert response.status_code == 404
     assert "<h1>Page introuvable</h1>" in content
     assert LAYOUT in content
-    assert _way_back(response) in content
+    assert _way_back() in content
     assert reverse("web:login") in content
 
 
@@ -56,7 +56,7 @@ def test_refused_page_answers_the_french_page_in_the_layout(db):
     assert response.status_code == 403
     assert "<h1>Accès refusé</h1>" in content
     assert LAYOUT in content
-    assert _way_back(response) in content
+    assert _way_back() in content
 
 
 def test_form_sent_without_its_csrf_token_answers_the_french_refused_page(db):
@@ -76,7 +76,7 @@ def test_bad_request_answers_the_french_page(client, db):
     content = response.content.decode()
     assert response.status_code == 400
     assert "<h1>Requête incorrecte</h1>" in content
-    assert _way_back(response) in content
+    assert _way_back() in content
 
 
 def test_server_error_page_renders_without_the_database_in_french(settings):
@@ -90,8 +90,21 @@ def test_server_error_page_renders_without_the_database_in_french(settings):
     assert response.status_code == 500
     assert "<h1>Erreur du serveur</h1>" in content
     assert LAYOUT in content
-    assert _way_back(response) in content
+    assert _way_back() in content
     assert "csrfmiddlewaretoken" not in content
+
+
+def test_site_routes_each_error_to_its_page():
+    resolver = get_resolver()
+
+    handlers = [resolver.resolve_error_handler(status) for status in (400, 403, 404, 500)]
+
+    assert handlers == [
+        errors.bad_request,
+        errors.permission_denied,
+        errors.page_not_found,
+        errors.server_error,
+    ]
 
 
 def test_server_error_on_an_api_path_answers_json(settings):
