@@ -148,7 +148,8 @@ def test_write_on_a_broken_audit_trail_answers_a_clear_page_and_logs(client, see
 @pytest.mark.parametrize("debug", [False, True])
 def test_api_write_on_a_broken_audit_trail_answers_json(client, db, settings, debug):
     settings.DEBUG = debug
-    _token, raw = create_token(manager(), name="Script", scopes=["read"])
+    user = manager()
+    _token, raw = create_token(user, actor=user, name="Script", scopes=["read"])
     forge_event_after_the_head()
 
     response = client.get("/api/v1/certifications", headers={"authorization": f"Bearer {raw}"})
