@@ -649,6 +649,7 @@ def test_case_create_without_title_is_refused(owner_client, world):
         {
             "detail": "The request is not valid: body.payload.title: Field required.",
             "errors": ["body.payload.title: Field required"],
+            "fields": {"title": ["Field required"]},
         },
     )
 

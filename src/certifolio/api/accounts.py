@@ -5,7 +5,7 @@ from uuid import UUID
 from ninja import Field, Router, Schema
 
 from certifolio.accounts.enums import Role
-from certifolio.api.schemas import ErrorOut
+from certifolio.api.errors import ErrorOut
 
 router = Router(tags=["accounts"])
 

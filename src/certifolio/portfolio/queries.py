@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from certifolio.accounts.enums import Role
 from certifolio.common.lookups import find, require_perm
@@ -169,3 +171,21 @@ def submission_for(user, uuid, *, perm: str) -> Submission:
 def portfolio_block(portfolio: Portfolio, code: str) -> Block:
     """The block with this code in the portfolio's version, else ``NotFound``."""
     return find(Block.objects.filter(version_id=portfolio.version_id), code=code)
+
+
+def portfolio_blocks(portfolio: Portfolio, codes: list[str]) -> list[Block]:
+    """The blocks of the portfolio's version with these codes, in their order.
+
+    A code that is not in the version is refused (``ValidationError``, naming them all):
+    the portfolio was found, what was asked of it is wrong.
+    """
+    blocks = list(
+        Block.objects.filter(version_id=portfolio.version_id, code__in=codes).order_by("order")
+    )
+    unknown = sorted(set(codes) - {block.code for block in blocks})
+    if unknown:
+        raise ValidationError(
+            _("These blocks are not in this referential version: %(codes)s.")
+            % {"codes": ", ".join(unknown)}
+        )
+    return blocks
