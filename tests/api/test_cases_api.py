@@ -1,10 +1,15 @@
 """The case endpoints: list, write, read, change (revisions), delete."""
 
+import pytest
+
+from certifolio.portfolio.domain import cases, evidence
+from certifolio.portfolio.enums import CaseKind
 from certifolio.portfolio.models import Case, Evidence, Mapping
 from tests.api.portfolio_world import (
     PDF,
     call,
     portfolio_events,
+    text,
 )
 
 # Cases
@@ -172,3 +177,19 @@ def test_case_delete_removes_it_with_its_evidence_and_mappings(owner_client, wor
 
     assert response.status_code == 204
     assert (Case.objects.count(), Evidence.objects.count(), Mapping.objects.count()) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_case_list_query_count_constant(owner_client, world, django_assert_num_queries, count):
+    for index in range(1, count):
+        added = cases.create_case(
+            world.portfolio, actor=world.owner, title=f"Cas {index}", kind=CaseKind.COMPANY
+        )
+        evidence.add_evidence(added, upload=text(f"notes-{index}.txt"), actor=world.owner)
+
+    # Session, user, roles and both kinds of second-factor devices (the middleware's
+    # checks), the portfolio, then the cases and their evidence with its files.
+    with django_assert_num_queries(8):
+        response = call(owner_client, "get", f"/portfolios/{world.portfolio.uuid}/cases")
+
+    assert [len(case["evidence"]) for case in response.json()] == [1] * count

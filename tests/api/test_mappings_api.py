@@ -205,3 +205,23 @@ def test_coverage_query_count_constant(owner_client, world, django_assert_num_qu
         for criterion in competency["criteria"]
     ]
     assert covered.count(True) == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_mapping_list_query_count_constant(owner_client, world, django_assert_num_queries, count):
+    criteria = Criterion.objects.filter(competency__block=world.block).order_by("pk")[1:count]
+    for criterion in criteria:
+        cases.map_to_criterion(
+            world.portfolio,
+            criterion=criterion,
+            justification="Le cas entier.",
+            actor=world.owner,
+            case=world.case,
+        )
+
+    # Session, user, roles, two kinds of second-factor devices, the portfolio, then the mappings
+    # with their criteria, evidence and cases.
+    with django_assert_num_queries(7):
+        response = call(owner_client, "get", f"/portfolios/{world.portfolio.uuid}/mappings")
+
+    assert len(response.json()) == count

@@ -4,6 +4,7 @@ import hashlib
 import io
 import zipfile
 
+import pytest
 from django.core.files.storage import default_storage
 
 from certifolio.portfolio.models import Submission
@@ -110,3 +111,19 @@ def test_snapshot_with_a_file_missing_from_the_storage_says_which(owner_client, 
             "file storage."
         },
     )
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_submission_list_query_count_constant(
+    owner_client, world, django_assert_num_queries, count
+):
+    for _index in range(1, count):
+        submission.submit_portfolio(
+            world.portfolio, blocks=[world.block], actor=world.owner, confirm_uncovered=True
+        )
+
+    # Session, user, roles, two kinds of second-factor devices, the portfolio, then the submissions.
+    with django_assert_num_queries(7):
+        response = call(owner_client, "get", f"/portfolios/{world.portfolio.uuid}/submissions")
+
+    assert [item["number"] for item in response.json()] == list(range(count, 0, -1))

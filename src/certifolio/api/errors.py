@@ -9,6 +9,7 @@ The handlers installed here turn them into answers, in the request's language:
 | ``Http404`` (``common.errors.NotFound``) | 404 | ``detail`` |
 | no or a refused authentication | 401 | ``detail`` (and ``WWW-Authenticate``) |
 | ``HttpError``, ``PermissionDenied`` (token scope, CSRF) | 403 | ``detail`` |
+| ``HttpError`` of a body that is not JSON | 400 | ``detail`` |
 | ``ValidationError`` of the domain | 422 | ``detail``, ``errors``, ``fields`` |
 | ninja's ``ValidationError`` (the request's shape) | 422 | ``detail``, ``errors``, ``fields`` |
 | ``cases.StaleEditError`` | 409 | ``detail``, ``revision`` |
@@ -136,7 +137,11 @@ def install(api) -> None:
 
     @api.exception_handler(HttpError)
     def refused(request, exc):
-        return answer(request, exc.status_code, {"detail": exc.message})
+        detail = exc.message
+        if exc.status_code == 400:
+            # ninja's, in English, for a body it cannot parse.
+            detail = _("The body is not valid JSON")
+        return answer(request, exc.status_code, {"detail": detail})
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
