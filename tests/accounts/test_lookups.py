@@ -74,14 +74,14 @@ def test_person_for_fetches_the_organisation_in_one_query(lyon, django_assert_nu
 
 def test_invitation_for_a_manager(db, mailoutbox):
     inviter = manager()
-    invitation, _link = create_invitation("new@example.org", invited_by=inviter, roles=["juror"])
+    invitation, _link = create_invitation("new@example.org", actor=inviter, roles=["juror"])
 
     assert invitation_for(inviter, invitation.uuid).pk == invitation.pk
 
 
 @pytest.mark.parametrize("identifier", ["own", "random"])
 def test_invitation_for_others_or_unknown_is_not_found(db, mailoutbox, identifier):
-    invitation, _link = create_invitation("new@example.org", invited_by=manager(), roles=["juror"])
+    invitation, _link = create_invitation("new@example.org", actor=manager(), roles=["juror"])
     uuids = {"own": invitation.uuid, "random": uuid.uuid4()}
     viewer = UserFactory(roles=[Role.AUDITOR]) if identifier == "own" else manager()
 
@@ -91,7 +91,7 @@ def test_invitation_for_others_or_unknown_is_not_found(db, mailoutbox, identifie
 
 def test_token_for_finds_the_owners_token(db, django_assert_num_queries):
     owner = candidate()
-    token, _raw = create_token(owner, name="Script", scopes=["read"])
+    token, _raw = create_token(owner, actor=owner, name="Script", scopes=["read"])
 
     with django_assert_num_queries(1):
         found = token_for(owner, token.uuid)
@@ -101,7 +101,7 @@ def test_token_for_finds_the_owners_token(db, django_assert_num_queries):
 
 @pytest.mark.parametrize("viewer", ["another person", "a manager"])
 def test_token_for_another_persons_token_is_not_found(db, viewer):
-    token, _raw = create_token(candidate(), name="Script", scopes=["read"])
+    token, _raw = create_token(candidate(), actor=None, name="Script", scopes=["read"])
     viewers = {"another person": candidate(), "a manager": manager()}
 
     with pytest.raises(NotFound):

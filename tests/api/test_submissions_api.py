@@ -7,6 +7,7 @@ import zipfile
 import pytest
 from django.core.files.storage import default_storage
 
+from certifolio.portfolio.domain import submission
 from certifolio.portfolio.models import Submission
 from certifolio.portfolio.snapshots import verify_snapshot_zip
 from certifolio.referential.models import Criterion

@@ -30,14 +30,14 @@ class World:
 def world(seed_version):
     lyon, paris = OrganisationFactory(name="Lyon"), OrganisationFactory(name="Paris")
     owner = candidate(lyon)
-    portfolio = cases.open_portfolio(owner, version=seed_version)
+    portfolio, _created = cases.open_portfolio(owner, actor=owner, version=seed_version)
     block = seed_version.block_set.get(code="BC01")
     cases.choose_blocks(portfolio, blocks=[block], actor=owner)
     case = cases.create_case(portfolio, actor=owner, title="Refonte", kind=CaseKind.COMPANY)
     upload = SimpleUploadedFile("plan.pdf", PDF, content_type="application/pdf")
     item = evidence.add_evidence(case, upload=upload, actor=owner)
     criterion = block.competencies.order_by("order").first().criteria.order_by("order").first()
-    mapping = cases.map_to_criterion(
+    mapping, _created = cases.map_to_criterion(
         portfolio, criterion=criterion, justification="Oui.", actor=owner, evidence=item
     )
     slides = SimpleUploadedFile("slides.pdf", PDF + b"% slides\n", content_type="application/pdf")

@@ -8,7 +8,8 @@ from certifolio.accounts.enums import Role
 from certifolio.common.errors import NotFound
 from certifolio.common.lookups import SYSTEM
 from certifolio.referential import queries
-from certifolio.referential.domain import load_referential, start_draft
+from certifolio.referential.domain.loading import load_referential
+from certifolio.referential.domain.versions import start_draft
 from certifolio.referential.queries import PUBLISH_VERSION, START_DRAFT, VIEW_VERSION
 from tests.factories import UserFactory, candidate, manager
 
@@ -17,7 +18,7 @@ SLUG = "expert-ingenierie-informatique"
 
 @pytest.fixture
 def draft(seed_version):
-    return start_draft(seed_version.certification)
+    return start_draft(seed_version.certification, actor=None)
 
 
 def test_version_for_gives_the_current_version_to_anybody(draft):
@@ -85,7 +86,7 @@ def test_certification_versions_for_leave_drafts_to_managers(draft):
 def test_certification_versions_for_a_draft_only_certification_is_not_found(db, seed_document):
     document = deepcopy(seed_document)
     document["certification"]["slug"] = "brouillon"
-    load_referential(document, publish=False)
+    load_referential(document, actor=None, publish=False)
 
     with pytest.raises(NotFound):
         queries.certification_versions_for(candidate(), "brouillon")
