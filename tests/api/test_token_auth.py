@@ -208,7 +208,7 @@ def test_start_draft_while_a_draft_exists_is_refused(client, draft, manager_toke
     message = "A draft version already exists; edit it or publish it first."
     assert (response.status_code, response.json()) == (
         422,
-        {"detail": message, "errors": [message]},
+        {"detail": message, "errors": [message], "fields": {}},
     )
 
 
@@ -263,7 +263,7 @@ def test_publish_an_invalid_draft_lists_the_reasons(client, draft, manager_token
     message = "Competency C2.1 has no evaluation criterion."
     assert (response.status_code, response.json()) == (
         422,
-        {"detail": message, "errors": [message]},
+        {"detail": message, "errors": [message], "fields": {}},
     )
     assert ReferentialVersion.objects.get(pk=draft.pk).status == VersionStatus.DRAFT
 

@@ -3,7 +3,12 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from certifolio.accounts.enums import Role
-from certifolio.accounts.models import RoleGrant, User
+from certifolio.accounts.models import ApiToken, Invitation, RoleGrant, User
+from certifolio.common.errors import NotFound
+from certifolio.common.lookups import find, require_perm
+
+VIEW_PERSON = "accounts.view_person"
+INVITE = "accounts.invite"
 
 
 def visible_people(viewer) -> QuerySet[User]:
@@ -32,3 +37,31 @@ def people_list(viewer, *, role: str = "", text: str = "") -> QuerySet[User]:
             Q(email__icontains=text) | Q(first_name__icontains=text) | Q(last_name__icontains=text)
         )
     return people.order_by("last_name", "first_name", "email")
+
+
+# Lookups: the object if ``user`` holds ``perm`` on it, else ``NotFound``.
+
+
+def person_for(user, uuid, *, perm: str = VIEW_PERSON) -> User:
+    """A person ``user`` may see (``visible_people``), with the organisation.
+
+    ``perm`` is checked besides (``accounts.manage_people``, ``portfolio.view_record``…);
+    ``accounts.view_person`` is the visibility itself, so it costs no second query.
+    """
+    person = find(visible_people(user).select_related("organisation"), uuid=uuid)
+    if perm != VIEW_PERSON:
+        require_perm(user, perm, person)
+    return person
+
+
+def invitation_for(user, uuid, *, perm: str = INVITE) -> Invitation:
+    invitation = find(Invitation.objects.select_related("organisation"), uuid=uuid)
+    require_perm(user, perm, invitation)
+    return invitation
+
+
+def token_for(user, uuid) -> ApiToken:
+    """One of ``user``'s own API tokens: somebody else's is not found."""
+    if not user.is_authenticated:
+        raise NotFound
+    return find(ApiToken.objects.filter(user=user), uuid=uuid)

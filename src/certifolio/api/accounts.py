@@ -5,7 +5,7 @@ from uuid import UUID
 from ninja import Field, Router, Schema
 
 from certifolio.accounts.enums import Role
-from certifolio.api.schemas import ErrorOut
+from certifolio.api.errors import READ
 
 router = Router(tags=["accounts"])
 
@@ -24,7 +24,7 @@ class MeOut(Schema):
 
 @router.get(
     "/me",
-    response={200: MeOut, 401: ErrorOut},
+    response={200: MeOut, **READ},
     operation_id="get_me",
     summary="Read the caller's account",
     description="Who the session or the API token belongs to: e-mail, names and roles.",

@@ -4,21 +4,18 @@ the managers' version actions (open a draft, publish it).
 Published versions are public. A draft answers 404, exactly as a missing version
 does, to whoever is not a certification manager, so drafts cannot be probed; so do the
 actions to whoever may not take them. The actions call the same domain functions, with
-the same permissions, as the pages.
+the same permissions and lookups (``referential.queries``), as the pages.
 """
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-from ninja import Field, Router, Status
-from ninja.errors import HttpError
+from ninja import Router, Status
 
 from certifolio.api.auth import AUTHENTICATED
+from certifolio.api.errors import PUBLIC_READ, WRITE
 from certifolio.api.schemas import (
     CasePackageOut,
     CertificationDetail,
     CertificationOut,
     CertificationSummaryOut,
-    ErrorOut,
     VersionOut,
     VersionSummaryOut,
     VersionTree,
@@ -26,47 +23,14 @@ from certifolio.api.schemas import (
 from certifolio.referential import queries
 from certifolio.referential.case.writer import export_case_package
 from certifolio.referential.domain import versions as version_workflows
-from certifolio.referential.models import Certification, ReferentialVersion
+from certifolio.referential.models import ReferentialVersion
+from certifolio.referential.queries import PUBLISH_VERSION, START_DRAFT, VIEW_VERSION
 
 router = Router(tags=["referential"])
 
-VIEW_VERSION = "referential.view_version"
-START_DRAFT = "referential.start_draft"
-PUBLISH_VERSION = "referential.publish_version"
 
-
-class InvalidOut(ErrorOut):
-    errors: list[str] = Field(description="Every reason, in the request's language.")
-
-
-def _invalid(error: ValidationError) -> Status:
-    return Status(422, {"detail": " ".join(error.messages), "errors": error.messages})
-
-
-def not_found() -> HttpError:
-    return HttpError(404, _("Not found."))
-
-
-def _certification(slug: str) -> Certification:
-    certification = Certification.objects.filter(slug=slug).first()
-    if certification is None:
-        raise not_found()
-    return certification
-
-
-def _visible_version(request, slug: str, number: int | None) -> ReferentialVersion:
-    """Version ``number`` of the certification, or its current one when ``number`` is None."""
-    if number is None:
-        version = queries.current_version(_certification(slug))
-    else:
-        version = (
-            ReferentialVersion.objects.filter(certification__slug=slug, number=number)
-            .select_related("certification")
-            .first()
-        )
-    if version is None or not request.user.has_perm(VIEW_VERSION, version):
-        raise not_found()
-    return version
+def _visible_version(request, slug: str, number: int | None = None) -> ReferentialVersion:
+    return queries.version_for(request.user, slug, number=number, perm=VIEW_VERSION)
 
 
 def _tree(version: ReferentialVersion) -> VersionTree:
@@ -75,7 +39,7 @@ def _tree(version: ReferentialVersion) -> VersionTree:
 
 @router.get(
     "",
-    response=list[CertificationSummaryOut],
+    response={200: list[CertificationSummaryOut], **PUBLIC_READ},
     operation_id="list_certifications",
     summary="List the certifications",
     description="Every certification that has a published version, with its current version.",
@@ -86,37 +50,28 @@ def list_certifications(request):
 
 @router.get(
     "/{slug}",
-    response={200: CertificationOut, 404: ErrorOut},
+    response={200: CertificationOut, **PUBLIC_READ},
     operation_id="get_certification",
     summary="Read a certification and its versions",
 )
 def get_certification(request, slug: str):
-    certification = _certification(slug)
-    versions = [
-        version
-        for version in certification.versions.order_by("-number")
-        if request.user.has_perm(VIEW_VERSION, version)
-    ]
-    # A certification with nothing the user may see (only a draft) is not disclosed.
-    if not versions:
-        raise not_found()
-    return CertificationDetail(certification, versions)
+    return CertificationDetail(*queries.certification_versions_for(request.user, slug))
 
 
 @router.get(
     "/{slug}/versions/current",
-    response={200: VersionOut, 404: ErrorOut},
+    response={200: VersionOut, **PUBLIC_READ},
     operation_id="get_current_version",
     summary="Read the current version's tree",
     description="The latest published version: options, rules, blocks, competencies, criteria.",
 )
 def get_current_version(request, slug: str):
-    return _tree(_visible_version(request, slug, None))
+    return _tree(_visible_version(request, slug))
 
 
 @router.get(
     "/{slug}/versions/{int:number}",
-    response={200: VersionOut, 404: ErrorOut},
+    response={200: VersionOut, **PUBLIC_READ},
     operation_id="get_version",
     summary="Read a version's tree",
     description="Options, rules, blocks, competencies and criteria. Drafts: managers only.",
@@ -127,18 +82,18 @@ def get_version(request, slug: str, number: int):
 
 @router.get(
     "/{slug}/versions/current/case",
-    response={200: CasePackageOut, 404: ErrorOut},
+    response={200: CasePackageOut, **PUBLIC_READ},
     operation_id="get_current_version_case",
     summary="Export the current version as CASE",
     description="The latest published version as a CASE 1.1 CFPackage (1EdTech).",
 )
 def get_current_version_case(request, slug: str):
-    return export_case_package(_visible_version(request, slug, None))
+    return export_case_package(_visible_version(request, slug))
 
 
 @router.get(
     "/{slug}/versions/{int:number}/case",
-    response={200: CasePackageOut, 404: ErrorOut},
+    response={200: CasePackageOut, **PUBLIC_READ},
     operation_id="get_version_case",
     summary="Export a version as CASE",
     description="The version as a CASE 1.1 CFPackage (1EdTech). Drafts: managers only.",
@@ -150,41 +105,26 @@ def get_version_case(request, slug: str, number: int):
 @router.post(
     "/{slug}/versions/draft",
     auth=AUTHENTICATED,
-    response={201: VersionSummaryOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut},
+    response={201: VersionSummaryOut, **WRITE},
     operation_id="start_draft",
     summary="Open a new draft version",
     description="Copies the latest version into a new draft; items keep their identifiers. "
     "Certification managers only (404 to others); 422 while a draft already exists.",
 )
 def start_draft(request, slug: str):
-    certification = _certification(slug)
-    if not request.user.has_perm(START_DRAFT):
-        raise not_found()
-    try:
-        version = version_workflows.start_draft(certification, actor=request.user)
-    except ValidationError as error:
-        return _invalid(error)
-    return Status(201, version)
+    certification = queries.certification_for(request.user, slug, perm=START_DRAFT)
+    return Status(201, version_workflows.start_draft(certification, actor=request.user))
 
 
 @router.post(
     "/{slug}/versions/{int:number}/publish",
     auth=AUTHENTICATED,
-    response={200: VersionSummaryOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut},
+    response={200: VersionSummaryOut, **WRITE},
     operation_id="publish_version",
     summary="Publish a draft version",
     description="Checks the draft's content and rules, then freezes it. Certification managers "
     "only; anything but a draft answers 404. 422 lists what prevents publishing.",
 )
 def publish_version(request, slug: str, number: int):
-    version = (
-        ReferentialVersion.objects.filter(certification__slug=slug, number=number)
-        .select_related("certification")
-        .first()
-    )
-    if version is None or not request.user.has_perm(PUBLISH_VERSION, version):
-        raise not_found()
-    try:
-        return version_workflows.publish_version(version, actor=request.user)
-    except ValidationError as error:
-        return _invalid(error)
+    version = queries.version_for(request.user, slug, number=number, perm=PUBLISH_VERSION)
+    return version_workflows.publish_version(version, actor=request.user)

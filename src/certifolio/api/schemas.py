@@ -20,10 +20,6 @@ from certifolio.referential.models import (
 )
 
 
-class ErrorOut(Schema):
-    detail: str = Field(description="What went wrong, in the request's language.")
-
-
 # Dataclasses, not named tuples: ninja reads a returned tuple as (status, body).
 @dataclass(frozen=True)
 class CertificationDetail:

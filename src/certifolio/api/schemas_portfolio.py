@@ -11,8 +11,7 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
-from certifolio.api.referential import InvalidOut
-from certifolio.api.schemas import CertificationRefOut, ErrorOut
+from certifolio.api.schemas import CertificationRefOut
 from certifolio.portfolio.enums import CaseKind
 from certifolio.portfolio.models import Case, Portfolio, PresentationSupport
 
@@ -78,17 +77,7 @@ class SubmissionIn(Schema):
     )
 
 
-# Errors
-
-
-class InvalidFieldsOut(InvalidOut):
-    fields: dict[str, list[str]] = Field(
-        default_factory=dict, description="The reasons tied to a field, by field name."
-    )
-
-
-class StaleOut(ErrorOut):
-    revision: int = Field(description="The case's current revision.")
+# Answers
 
 
 class UncoveredCriterionOut(Schema):
@@ -96,15 +85,6 @@ class UncoveredCriterionOut(Schema):
     block: str = Field(description="Code of its block.")
     competency: str = Field(description="Code of its competency.")
     title: str
-
-
-class UncoveredOut(ErrorOut):
-    uncovered: list[UncoveredCriterionOut] = Field(
-        description="The criteria of the blocks that have nothing mapped, in referential order."
-    )
-
-
-# Answers
 
 
 class CandidateOut(Schema):

@@ -2,11 +2,24 @@
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from certifolio.accounts.enums import Role
-from certifolio.portfolio.models import Case, Evidence, Mapping, Portfolio
+from certifolio.common.lookups import find, require_perm
+from certifolio.portfolio.models import (
+    Case,
+    Evidence,
+    Mapping,
+    Portfolio,
+    PresentationSupport,
+    Submission,
+)
 from certifolio.referential.models import Block, Competency, Criterion
+
+VIEW = "portfolio.view_portfolio"
+CHANGE = "portfolio.change_portfolio"
 
 
 def visible_portfolios(viewer) -> QuerySet[Portfolio]:
@@ -96,3 +109,83 @@ def coverage(portfolio: Portfolio, blocks: list[Block] | None = None) -> list[Bl
         )
         for block in blocks
     ]
+
+
+# Lookups: the object, with its portfolio's candidate and version, if ``user`` holds
+# ``perm`` (``portfolio.view_portfolio`` or ``portfolio.change_portfolio``) on its
+# portfolio; else ``NotFound``, exactly as for an identifier that does not exist. One
+# query each (besides the user's roles, asked once per request).
+
+# The portfolio's rows every page and endpoint shows, fetched with the object.
+_PORTFOLIO = ("candidate__organisation", "version__certification")
+
+
+def _through(path: str) -> list[str]:
+    return [f"{path}__{name}" for name in _PORTFOLIO]
+
+
+def portfolio_for(user, uuid, *, perm: str) -> Portfolio:
+    portfolio = find(Portfolio.objects.select_related(*_PORTFOLIO), uuid=uuid)
+    require_perm(user, perm, portfolio)
+    return portfolio
+
+
+def case_for(user, uuid, *, perm: str) -> Case:
+    case = find(Case.objects.select_related(*_through("portfolio")), uuid=uuid)
+    require_perm(user, perm, case.portfolio)
+    return case
+
+
+def evidence_for(user, uuid, *, perm: str) -> Evidence:
+    item = find(Evidence.objects.select_related("file", *_through("case__portfolio")), uuid=uuid)
+    require_perm(user, perm, item.case.portfolio)
+    return item
+
+
+def mapping_for(user, uuid, *, perm: str) -> Mapping:
+    mapping = find(
+        Mapping.objects.select_related(
+            "criterion", "case", "evidence__case", *_through("portfolio")
+        ),
+        uuid=uuid,
+    )
+    require_perm(user, perm, mapping.portfolio)
+    return mapping
+
+
+def support_for(user, uuid, *, perm: str) -> PresentationSupport:
+    support = find(
+        PresentationSupport.objects.select_related("file", "block", *_through("portfolio")),
+        uuid=uuid,
+    )
+    require_perm(user, perm, support.portfolio)
+    return support
+
+
+def submission_for(user, uuid, *, perm: str) -> Submission:
+    item = find(Submission.objects.select_related(*_through("portfolio")), uuid=uuid)
+    require_perm(user, perm, item.portfolio)
+    return item
+
+
+def portfolio_block(portfolio: Portfolio, code: str) -> Block:
+    """The block with this code in the portfolio's version, else ``NotFound``."""
+    return find(Block.objects.filter(version_id=portfolio.version_id), code=code)
+
+
+def portfolio_blocks(portfolio: Portfolio, codes: list[str]) -> list[Block]:
+    """The blocks of the portfolio's version with these codes, in their order.
+
+    A code that is not in the version is refused (``ValidationError``, naming them all):
+    the portfolio was found, what was asked of it is wrong.
+    """
+    blocks = list(
+        Block.objects.filter(version_id=portfolio.version_id, code__in=codes).order_by("order")
+    )
+    unknown = sorted(set(codes) - {block.code for block in blocks})
+    if unknown:
+        raise ValidationError(
+            _("These blocks are not in this referential version: %(codes)s.")
+            % {"codes": ", ".join(unknown)}
+        )
+    return blocks

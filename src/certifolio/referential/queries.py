@@ -2,6 +2,8 @@
 
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 
+from certifolio.common.errors import NotFound
+from certifolio.common.lookups import find, require_perm
 from certifolio.common.text import fold
 from certifolio.referential.enums import VersionStatus
 from certifolio.referential.models import (
@@ -13,6 +15,10 @@ from certifolio.referential.models import (
     ReferentialVersion,
 )
 from certifolio.referential.policies import AwardCheck, check_award
+
+VIEW_VERSION = "referential.view_version"
+START_DRAFT = "referential.start_draft"
+PUBLISH_VERSION = "referential.publish_version"
 
 
 def version_tree(version: ReferentialVersion) -> tuple[list[Option], list[Block]]:
@@ -104,3 +110,76 @@ def award_check(version: ReferentialVersion, blocks) -> AwardCheck:
         Block.objects.filter(version=version).select_related("option").order_by("order", "code")
     )
     return check_award(version.award_rule, version_blocks=version_blocks, blocks=blocks)
+
+
+# Lookups: the object, fetched with what its readers need, if ``user`` holds ``perm`` on
+# it; else ``NotFound``, exactly as for an identifier that does not exist.
+
+
+def certification_for(user, slug: str, *, perm: str) -> Certification:
+    """A certification for an action on it (``referential.start_draft``…)."""
+    certification = find(Certification.objects.all(), slug=slug)
+    require_perm(user, perm, certification)
+    return certification
+
+
+def certification_versions_for(user, slug: str) -> tuple[Certification, list[ReferentialVersion]]:
+    """A certification and the versions ``user`` may see, newest first.
+
+    A certification with nothing the user may see (only a draft) is not disclosed.
+    """
+    certification = find(Certification.objects.all(), slug=slug)
+    versions = [
+        version
+        for version in certification.versions.order_by("-number")
+        if user.has_perm(VIEW_VERSION, version)
+    ]
+    if not versions:
+        raise NotFound
+    return certification, versions
+
+
+def version_for(user, slug: str, *, number: int | None = None, perm: str) -> ReferentialVersion:
+    """Version ``number`` of a certification, or its current one when ``number`` is None.
+
+    With ``perm`` ``referential.view_version``, a draft is not found for whoever may not
+    see drafts, so that drafts cannot be probed.
+    """
+    versions = ReferentialVersion.objects.filter(certification__slug=slug).select_related(
+        "certification"
+    )
+    if number is None:
+        versions = versions.filter(status=VersionStatus.PUBLISHED).order_by("-number")
+    else:
+        versions = versions.filter(number=number)
+    version = versions.first()
+    if version is None:
+        raise NotFound
+    require_perm(user, perm, version)
+    return version
+
+
+def block_for(user, slug: str, code: str, *, number: int | None = None, perm: str) -> Block:
+    """A block of a visible version, with its option, competencies and criteria."""
+    version = version_for(user, slug, number=number, perm=perm)
+    block = find(
+        Block.objects.select_related("option").prefetch_related("competencies__criteria"),
+        version=version,
+        code=code,
+    )
+    block.version = version
+    return block
+
+
+def competency_for(
+    user, slug: str, code: str, *, number: int | None = None, perm: str
+) -> Competency:
+    """A competency of a visible version, with its block, option and criteria."""
+    version = version_for(user, slug, number=number, perm=perm)
+    competency = find(
+        Competency.objects.select_related("block__option").prefetch_related("criteria"),
+        version=version,
+        code=code,
+    )
+    competency.version = competency.block.version = version
+    return competency

@@ -51,8 +51,8 @@ def test_certification_page_shows_blocks_options_and_criteria(client, seed_versi
 def test_certification_page_query_count_is_constant(
     client, seed_version, django_assert_num_queries
 ):
-    # certification, version, options, blocks, competencies, criteria
-    with django_assert_num_queries(6):
+    # version with its certification, options, blocks, competencies, criteria
+    with django_assert_num_queries(5):
         client.get(reverse("web:certification", args=[SLUG]))
 
 

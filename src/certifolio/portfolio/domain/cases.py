@@ -17,7 +17,16 @@ CASE_FIELDS = ("title", "kind", "context", "period_start", "period_end", "narrat
 
 
 class StaleEditError(ValidationError):
-    """The object changed since the form was opened (another tab, another device)."""
+    """The object changed since the form was opened (another tab, another device).
+
+    ``obj`` is the object and ``revision`` the one the change was made from, so that the
+    API can say which revision the object is at now.
+    """
+
+    def __init__(self, message, *, code=None, obj=None, revision=None):
+        super().__init__(message, code=code)
+        self.obj = obj
+        self.revision = revision
 
 
 @transaction.atomic
@@ -133,6 +142,8 @@ def update_case(
                 "again."
             ),
             code="stale",
+            obj=case,
+            revision=revision,
         )
     case.refresh_from_db()
     record_event(

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,6 +13,7 @@ from certifolio.accounts.domain import tokens
 from certifolio.accounts.enums import TokenScope
 from certifolio.accounts.forms_tokens import ApiTokenForm
 from certifolio.accounts.models import ApiToken
+from certifolio.accounts.queries import token_for
 
 
 def _with_state(token_list: list[ApiToken]) -> list[ApiToken]:
@@ -64,8 +65,7 @@ def token_list(request):
 @login_required
 @require_POST
 def token_revoke(request, uuid):
-    # Somebody else's token is not found: ids cannot be probed.
-    token = get_object_or_404(ApiToken, uuid=uuid, user=request.user)
+    token = token_for(request.user, uuid)
     tokens.revoke_token(token, actor=request.user)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("web:tokens")

@@ -8,8 +8,8 @@ redirect with messages to a plain form post, so the forms work without JavaScrip
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import FileResponse, JsonResponse
+from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
@@ -17,19 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from certifolio.portfolio import files
+from certifolio.portfolio import files, queries
 from certifolio.portfolio.domain import evidence as domain
-from certifolio.portfolio.models import Case, Evidence, Portfolio, PresentationSupport
-from certifolio.referential.models import Block
+from certifolio.portfolio.models import Evidence, PresentationSupport
 
 # The file picker's filter for presentation supports (the server checks the content).
 SUPPORT_ACCEPT = ".pdf,.odp,.pptx"
 EVIDENCE_ACCEPT = files.EVIDENCE_ACCEPT
-
-
-def _require(request, perm, obj=None):
-    if not request.user.has_perm(perm, obj):
-        raise Http404
 
 
 def _wants_json(request) -> bool:
@@ -100,8 +94,7 @@ def _refused(request, errors: list[str], back: str):
 @login_required
 @require_POST
 def evidence_upload(request, uuid):
-    case = get_object_or_404(Case.objects.select_related("portfolio__candidate"), uuid=uuid)
-    _require(request, "portfolio.change_portfolio", case.portfolio)
+    case = queries.case_for(request.user, uuid, perm=queries.CHANGE)
     back = _page_url("web:case", uuid=case.uuid)
     try:
         added = domain.add_evidence_files(
@@ -124,25 +117,17 @@ def evidence_upload(request, uuid):
     return redirect(back)
 
 
-def _evidence(request, uuid, perm) -> Evidence:
-    evidence = get_object_or_404(
-        Evidence.objects.select_related("file", "case__portfolio__candidate"), uuid=uuid
-    )
-    _require(request, perm, evidence.case.portfolio)
-    return evidence
-
-
 @login_required
 @require_GET
 def evidence_download(request, uuid):
-    evidence = _evidence(request, uuid, "portfolio.view_portfolio")
+    evidence = queries.evidence_for(request.user, uuid, perm=queries.VIEW)
     return _file_response(evidence.file, evidence.name)
 
 
 @login_required
 @require_POST
 def evidence_delete(request, uuid):
-    evidence = _evidence(request, uuid, "portfolio.change_portfolio")
+    evidence = queries.evidence_for(request.user, uuid, perm=queries.CHANGE)
     case = evidence.case
     domain.remove_evidence(evidence, actor=request.user)
     if _wants_json(request):
@@ -154,9 +139,8 @@ def evidence_delete(request, uuid):
 @login_required
 @require_POST
 def support_upload(request, uuid, code):
-    portfolio = get_object_or_404(Portfolio.objects.select_related("candidate"), uuid=uuid)
-    _require(request, "portfolio.change_portfolio", portfolio)
-    block = get_object_or_404(Block, version_id=portfolio.version_id, code=code)
+    portfolio = queries.portfolio_for(request.user, uuid, perm=queries.CHANGE)
+    block = queries.portfolio_block(portfolio, code)
     back = _page_url("web:supports", uuid=portfolio.uuid)
     upload = request.FILES.get("file")
     if upload is None:
@@ -176,26 +160,17 @@ def support_upload(request, uuid, code):
     return redirect(back)
 
 
-def _support(request, uuid, perm) -> PresentationSupport:
-    support = get_object_or_404(
-        PresentationSupport.objects.select_related("file", "block", "portfolio__candidate"),
-        uuid=uuid,
-    )
-    _require(request, perm, support.portfolio)
-    return support
-
-
 @login_required
 @require_GET
 def support_download(request, uuid):
-    support = _support(request, uuid, "portfolio.view_portfolio")
+    support = queries.support_for(request.user, uuid, perm=queries.VIEW)
     return _file_response(support.file, support.name)
 
 
 @login_required
 @require_POST
 def support_delete(request, uuid):
-    support = _support(request, uuid, "portfolio.change_portfolio")
+    support = queries.support_for(request.user, uuid, perm=queries.CHANGE)
     portfolio = support.portfolio
     domain.remove_presentation_support(support, actor=request.user)
     if _wants_json(request):

@@ -10,13 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certifolio.accounts.enums import Role
+from certifolio.common.lookups import require_perm
 from certifolio.portfolio import queries
 from certifolio.portfolio.domain import cases
 from certifolio.portfolio.forms import (
@@ -27,6 +28,7 @@ from certifolio.portfolio.forms import (
     OpenPortfolioForm,
 )
 from certifolio.portfolio.models import Case, Mapping, Portfolio, PresentationSupport
+from certifolio.portfolio.queries import CHANGE, VIEW, case_for, mapping_for, portfolio_for
 from certifolio.referential.models import Block, Criterion
 from certifolio.referential.policies import award_rule_text
 from certifolio.referential.queries import current_version
@@ -36,39 +38,14 @@ from certifolio.web.candidate.evidence import EVIDENCE_ACCEPT, SUPPORT_ACCEPT, u
 CASE_TARGET = "case"
 
 
-def _require(request, perm, obj=None):
-    if not request.user.has_perm(perm, obj):
-        raise Http404
-
-
-def _portfolio(request, uuid) -> Portfolio:
-    portfolio = get_object_or_404(
-        Portfolio.objects.select_related("candidate__organisation", "version__certification"),
-        uuid=uuid,
-    )
-    _require(request, "portfolio.view_portfolio", portfolio)
-    return portfolio
-
-
-def _case(request, uuid) -> Case:
-    case = get_object_or_404(
-        Case.objects.select_related(
-            "portfolio__candidate__organisation", "portfolio__version__certification"
-        ),
-        uuid=uuid,
-    )
-    _require(request, "portfolio.view_portfolio", case.portfolio)
-    return case
-
-
 def _can_edit(request, portfolio) -> bool:
-    return request.user.has_perm("portfolio.change_portfolio", portfolio)
+    return request.user.has_perm(CHANGE, portfolio)
 
 
 @login_required
 def portfolio_home(request):
     """A candidate's own portfolios; for staff and managers, those of their candidates."""
-    _require(request, "portfolio.list_portfolios")
+    require_perm(request.user, "portfolio.list_portfolios")
     user = request.user
     is_candidate = user.has_perm("portfolio.own_portfolio")
     form = OpenPortfolioForm(request.POST or None) if is_candidate else None
@@ -126,7 +103,7 @@ def portfolio_home(request):
 
 @login_required
 def portfolio_detail(request, uuid):
-    portfolio = _portfolio(request, uuid)
+    portfolio = portfolio_for(request.user, uuid, perm=VIEW)
     can_edit = _can_edit(request, portfolio)
     form = None
     if request.method == "POST":
@@ -171,8 +148,7 @@ def portfolio_detail(request, uuid):
 
 @login_required
 def case_create(request, uuid):
-    portfolio = _portfolio(request, uuid)
-    _require(request, "portfolio.change_portfolio", portfolio)
+    portfolio = portfolio_for(request.user, uuid, perm=CHANGE)
     form = CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -196,7 +172,7 @@ def _case_mappings(case: Case) -> list[Mapping]:
 @login_required
 def case_detail(request, uuid):
     """The case, its files and mappings; the owner edits it here (two tabs are detected)."""
-    case = _case(request, uuid)
+    case = case_for(request.user, uuid, perm=VIEW)
     portfolio = case.portfolio
     can_edit = _can_edit(request, portfolio)
     form = CaseEditForm(instance=case) if can_edit else None
@@ -249,9 +225,8 @@ def case_detail(request, uuid):
 @login_required
 @require_POST
 def case_delete(request, uuid):
-    case = _case(request, uuid)
+    case = case_for(request.user, uuid, perm=CHANGE)
     portfolio = case.portfolio
-    _require(request, "portfolio.change_portfolio", portfolio)
     cases.delete_case(case, actor=request.user)
     messages.success(request, _("The case is deleted with its evidence and mappings."))
     return redirect("web:portfolio", uuid=portfolio.uuid)
@@ -289,9 +264,8 @@ def _find_criterion(portfolio: Portfolio, value) -> Criterion | None:
 @login_required
 def mapping(request, uuid):
     """Link the case, or each of its files, to the criteria it demonstrates."""
-    case = _case(request, uuid)
+    case = case_for(request.user, uuid, perm=CHANGE)
     portfolio = case.portfolio
-    _require(request, "portfolio.change_portfolio", portfolio)
     evidence_list = list(case.evidence.all())
     targets = [(CASE_TARGET, case, None)] + [(str(item.uuid), None, item) for item in evidence_list]
     choices = _criteria_choices(portfolio)
@@ -352,11 +326,7 @@ def mapping(request, uuid):
 @login_required
 @require_POST
 def mapping_delete(request, uuid):
-    link = get_object_or_404(
-        Mapping.objects.select_related("portfolio__candidate", "case", "evidence__case"),
-        uuid=uuid,
-    )
-    _require(request, "portfolio.change_portfolio", link.portfolio)
+    link = mapping_for(request.user, uuid, perm=CHANGE)
     case = link.case or link.evidence.case
     cases.unmap(link, actor=request.user)
     messages.success(request, _("The link to the criterion is removed."))
@@ -366,7 +336,7 @@ def mapping_delete(request, uuid):
 @login_required
 def coverage(request, uuid):
     """Every criterion of the chosen blocks with what demonstrates it; a constant query count."""
-    portfolio = _portfolio(request, uuid)
+    portfolio = portfolio_for(request.user, uuid, perm=VIEW)
     blocks = []
     for item in queries.coverage(portfolio):
         # The version is already loaded: full codes cost no query per block.
@@ -395,7 +365,7 @@ def coverage(request, uuid):
 @login_required
 def supports(request, uuid):
     """One presentation support per chosen block (PDF, ODP or PPTX)."""
-    portfolio = _portfolio(request, uuid)
+    portfolio = portfolio_for(request.user, uuid, perm=VIEW)
     by_block = {
         support.block_id: support
         for support in PresentationSupport.objects.filter(portfolio=portfolio).select_related(

@@ -10,8 +10,8 @@ import tempfile
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -21,8 +21,8 @@ from certifolio.portfolio.domain.submission import (
     submit_portfolio,
 )
 from certifolio.portfolio.forms import SubmitForm
-from certifolio.portfolio.models import Portfolio, Submission
-from certifolio.portfolio.queries import coverage
+from certifolio.portfolio.models import Portfolio
+from certifolio.portfolio.queries import CHANGE, VIEW, coverage, portfolio_for, submission_for
 from certifolio.portfolio.snapshots import write_snapshot_zip
 from certifolio.portfolio.summary import render_summary_pdf
 from certifolio.referential.models import Block
@@ -31,26 +31,13 @@ from certifolio.referential.models import Block
 SPOOL_MAX_SIZE = 16 * 1024 * 1024
 
 
-def _require(request, perm, obj=None):
-    if not request.user.has_perm(perm, obj):
-        raise Http404
-
-
-def _portfolio(request, uuid, perm) -> Portfolio:
-    portfolio = get_object_or_404(
-        Portfolio.objects.select_related("candidate", "version__certification"), uuid=uuid
-    )
-    _require(request, perm, portfolio)
-    return portfolio
-
-
 def _file_stem(portfolio: Portfolio) -> str:
     return slugify(str(portfolio.candidate)) or "portfolio"
 
 
 @login_required
 def portfolio_submit(request, uuid):
-    portfolio = _portfolio(request, uuid, "portfolio.change_portfolio")
+    portfolio = portfolio_for(request.user, uuid, perm=CHANGE)
     form = SubmitForm(
         request.POST if request.method == "POST" else None,
         portfolio=portfolio,
@@ -98,7 +85,7 @@ def portfolio_submit(request, uuid):
 
 @login_required
 def submission_list(request, uuid):
-    portfolio = _portfolio(request, uuid, "portfolio.view_portfolio")
+    portfolio = portfolio_for(request.user, uuid, perm=VIEW)
     submissions = portfolio.submissions.defer("manifest").order_by("-number")
     return render(
         request,
@@ -106,18 +93,15 @@ def submission_list(request, uuid):
         {
             "portfolio": portfolio,
             "submissions": submissions,
-            "can_submit": request.user.has_perm("portfolio.change_portfolio", portfolio),
+            "can_submit": request.user.has_perm(CHANGE, portfolio),
         },
     )
 
 
 @login_required
 def submission_zip(request, uuid):
-    submission = get_object_or_404(
-        Submission.objects.select_related("portfolio__candidate"), uuid=uuid
-    )
+    submission = submission_for(request.user, uuid, perm=VIEW)
     portfolio = submission.portfolio
-    _require(request, "portfolio.view_portfolio", portfolio)
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX_SIZE)  # noqa: SIM115 - FileResponse closes it
     try:
         write_snapshot_zip(submission, spool)
@@ -137,7 +121,7 @@ def submission_zip(request, uuid):
 
 @login_required
 def portfolio_pdf(request, uuid):
-    portfolio = _portfolio(request, uuid, "portfolio.view_portfolio")
+    portfolio = portfolio_for(request.user, uuid, perm=VIEW)
     filename = f"{_file_stem(portfolio)}-portfolio.pdf"
     return HttpResponse(
         render_summary_pdf(portfolio),

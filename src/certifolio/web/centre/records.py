@@ -9,11 +9,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from certifolio.accounts.models import User
+from certifolio.accounts.queries import person_for
 from certifolio.portfolio.domain import records
 from certifolio.portfolio.forms import CandidateContactForm, CandidateIdentityForm
 from certifolio.portfolio.models import CandidateProfile
@@ -57,9 +57,7 @@ def _unbound_form(form_class, record, person):
 
 @login_required
 def candidate_record(request, uuid):
-    person = get_object_or_404(User.objects.select_related("organisation"), uuid=uuid)
-    if not request.user.has_perm("portfolio.view_record", person):
-        raise Http404
+    person = person_for(request.user, uuid, perm="portfolio.view_record")
     record = records.candidate_record(person)
     allowed = {part: request.user.has_perm(perm, person) for part, (perm, *_rest) in PARTS.items()}
     forms = {

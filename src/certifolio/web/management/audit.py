@@ -4,8 +4,7 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from certifolio.common.forms import (
     AuditFilterForm,
@@ -14,19 +13,14 @@ from certifolio.common.forms import (
     object_type_label,
 )
 from certifolio.common.models import AuditEvent
+from certifolio.common.queries import audit_event_for, require_audit_access
 
 PAGE_SIZE = 50
 
 
-def _require_audit_access(request) -> None:
-    # 404, not 403: whoever may not read the trail cannot tell that it exists.
-    if not request.user.has_perm("common.view_audit"):
-        raise Http404
-
-
 @login_required
 def audit_list(request):
-    _require_audit_access(request)
+    require_audit_access(request.user)
     actions, object_types = filter_choices()
     form = AuditFilterForm(request.GET, actions=actions, object_types=object_types)
     page = None
@@ -48,8 +42,7 @@ def audit_list(request):
 
 @login_required
 def audit_event(request, uuid):
-    _require_audit_access(request)
-    event = get_object_or_404(AuditEvent.objects.select_related("actor"), uuid=uuid)
+    event = audit_event_for(request.user, uuid)
     event.action_label = action_label(event.action)
     neighbours = {
         other.sequence: other

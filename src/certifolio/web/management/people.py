@@ -5,31 +5,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certifolio.accounts.domain import invitations, people, twofactor
 from certifolio.accounts.enums import Role
 from certifolio.accounts.forms import InvitationForm, PeopleFilterForm, RoleForm
-from certifolio.accounts.models import Invitation, User
-from certifolio.accounts.queries import people_list
+from certifolio.accounts.models import Invitation
+from certifolio.accounts.queries import invitation_for, people_list, person_for
+from certifolio.common.lookups import require_perm
 
-
-def _require(request, perm, obj=None):
-    if not request.user.has_perm(perm, obj):
-        raise Http404
-
-
-def _person(request, uuid) -> User:
-    person = get_object_or_404(User.objects.select_related("organisation"), uuid=uuid)
-    _require(request, "accounts.view_person", person)
-    return person
+MANAGE_PEOPLE = "accounts.manage_people"
 
 
 @login_required
 def person_list(request):
-    _require(request, "accounts.list_people")
+    require_perm(request.user, "accounts.list_people")
     form = PeopleFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     page = Paginator(
@@ -40,7 +32,7 @@ def person_list(request):
 
 @login_required
 def person_detail(request, uuid):
-    person = _person(request, uuid)
+    person = person_for(request.user, uuid)
     return render(
         request,
         "web/people/detail.html",
@@ -59,8 +51,7 @@ def person_detail(request, uuid):
 def person_role(request, uuid, action):
     if action not in ("grant", "revoke"):
         raise Http404
-    person = _person(request, uuid)
-    _require(request, "accounts.manage_people")
+    person = person_for(request.user, uuid, perm=MANAGE_PEOPLE)
     form = RoleForm(request.POST)
     if form.is_valid():
         role = Role(form.cleaned_data["role"])
@@ -76,8 +67,7 @@ def person_role(request, uuid, action):
 @login_required
 @require_POST
 def person_unlock(request, uuid):
-    person = _person(request, uuid)
-    _require(request, "accounts.manage_people")
+    person = person_for(request.user, uuid, perm=MANAGE_PEOPLE)
     people.unlock_account(person, actor=request.user)
     messages.success(request, _("The account is unlocked."))
     return redirect("web:person", uuid=person.uuid)
@@ -85,7 +75,7 @@ def person_unlock(request, uuid):
 
 @login_required
 def invitation_list(request):
-    _require(request, "accounts.invite")
+    require_perm(request.user, "accounts.invite")
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -116,8 +106,7 @@ def invitation_list(request):
 @login_required
 @require_POST
 def invitation_revoke(request, uuid):
-    _require(request, "accounts.invite")
-    invitation = get_object_or_404(Invitation, uuid=uuid)
+    invitation = invitation_for(request.user, uuid)
     invitations.revoke_invitation(invitation, actor=request.user)
     messages.success(request, _("The invitation is revoked."))
     return redirect("web:invitations")
@@ -127,8 +116,7 @@ def invitation_revoke(request, uuid):
 @require_POST
 def person_two_factor_reset(request, uuid):
     """For a person who lost the phone: they set up a new authenticator at next login."""
-    person = _person(request, uuid)
-    _require(request, "accounts.manage_people")
+    person = person_for(request.user, uuid, perm=MANAGE_PEOPLE)
     twofactor.disable_two_factor(person, actor=request.user)
     messages.success(
         request,

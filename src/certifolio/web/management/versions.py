@@ -3,24 +3,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certifolio.referential.domain.versions import publish_version, start_draft
-from certifolio.referential.models import Certification
-
-
-def _certification(slug: str) -> Certification:
-    return get_object_or_404(Certification, slug=slug)
+from certifolio.referential.queries import (
+    PUBLISH_VERSION,
+    START_DRAFT,
+    certification_for,
+    version_for,
+)
 
 
 @login_required
 def version_list(request, slug):
-    certification = _certification(slug)
-    if not request.user.has_perm("referential.start_draft"):
-        raise Http404
+    certification = certification_for(request.user, slug, perm=START_DRAFT)
     versions = certification.versions.select_related("published_by").order_by("-number")
     return render(
         request,
@@ -32,10 +30,7 @@ def version_list(request, slug):
 @login_required
 @require_POST
 def version_publish(request, slug, number):
-    certification = _certification(slug)
-    version = get_object_or_404(certification.versions, number=number)
-    if not request.user.has_perm("referential.publish_version", version):
-        raise Http404
+    version = version_for(request.user, slug, number=number, perm=PUBLISH_VERSION)
     try:
         publish_version(version, actor=request.user)
     except ValidationError as error:
@@ -49,9 +44,7 @@ def version_publish(request, slug, number):
 @login_required
 @require_POST
 def version_start_draft(request, slug):
-    certification = _certification(slug)
-    if not request.user.has_perm("referential.start_draft"):
-        raise Http404
+    certification = certification_for(request.user, slug, perm=START_DRAFT)
     try:
         version = start_draft(certification, actor=request.user)
     except ValidationError as error:

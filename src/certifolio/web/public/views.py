@@ -1,35 +1,20 @@
 """Public pages of the referential: certifications, blocks, competencies, search."""
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
+from certifolio.common.errors import NotFound
 from certifolio.referential import queries
-from certifolio.referential.models import Block, Certification, Competency, ReferentialVersion
+from certifolio.referential.queries import VIEW_VERSION
 
 
-def _certification(slug: str) -> Certification:
-    return get_object_or_404(Certification, slug=slug)
-
-
-def _visible_version(request, certification: Certification) -> ReferentialVersion:
-    """The version asked for with ?version=N, else the current one; 404 when not allowed.
-
-    A draft answers 404 (not 403) to whoever may not see it, so drafts cannot be probed.
-    """
+def _version_number(request) -> int | None:
+    """The version asked for with ?version=N; None for the current one."""
     number = request.GET.get("version")
-    if number:
-        if not number.isdigit():
-            raise Http404
-        version = (
-            certification.versions.filter(number=int(number))
-            .select_related("certification")
-            .first()
-        )
-    else:
-        version = queries.current_version(certification)
-    if version is None or not request.user.has_perm("referential.view_version", version):
-        raise Http404
-    return version
+    if not number:
+        return None
+    if not number.isdigit():
+        raise NotFound
+    return int(number)
 
 
 def certification_list(request):
@@ -41,8 +26,10 @@ def certification_list(request):
 
 
 def certification_detail(request, slug):
-    certification = _certification(slug)
-    version = _visible_version(request, certification)
+    version = queries.version_for(
+        request.user, slug, number=_version_number(request), perm=VIEW_VERSION
+    )
+    certification = version.certification
     options, blocks = queries.version_tree(version)
     return render(
         request,
@@ -67,14 +54,11 @@ def _version_query(request, version) -> str:
 
 
 def block_detail(request, slug, code):
-    certification = _certification(slug)
-    version = _visible_version(request, certification)
-    block = get_object_or_404(
-        Block.objects.select_related("option").prefetch_related("competencies__criteria"),
-        version=version,
-        code=code,
+    block = queries.block_for(
+        request.user, slug, code, number=_version_number(request), perm=VIEW_VERSION
     )
-    block.version = version
+    version = block.version
+    certification = version.certification
     return render(
         request,
         "web/block_detail.html",
@@ -88,14 +72,11 @@ def block_detail(request, slug, code):
 
 
 def competency_detail(request, slug, code):
-    certification = _certification(slug)
-    version = _visible_version(request, certification)
-    competency = get_object_or_404(
-        Competency.objects.select_related("block__option").prefetch_related("criteria"),
-        version=version,
-        code=code,
+    competency = queries.competency_for(
+        request.user, slug, code, number=_version_number(request), perm=VIEW_VERSION
     )
-    competency.version = competency.block.version = version
+    version = competency.version
+    certification = version.certification
     return render(
         request,
         "web/competency_detail.html",

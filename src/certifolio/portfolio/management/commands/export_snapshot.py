@@ -3,7 +3,9 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from certifolio.portfolio.models import Submission
+from certifolio.common.errors import NotFound
+from certifolio.common.lookups import SYSTEM
+from certifolio.portfolio.queries import VIEW, submission_for
 from certifolio.portfolio.snapshots import write_snapshot_zip
 
 
@@ -20,11 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         submission_id, output = options["id"], options["output"]
         try:
-            submission = Submission.objects.filter(uuid=submission_id).first()
-        except ValidationError:
-            submission = None
-        if submission is None:
-            raise CommandError(f"No submission with the identifier {submission_id!r}.")
+            submission = submission_for(SYSTEM, submission_id, perm=VIEW)
+        except NotFound:
+            raise CommandError(f"No submission with the identifier {submission_id!r}.") from None
         path = Path(output)
         try:
             with path.open("wb") as target:

@@ -2,10 +2,17 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from certifolio.common.errors import NotFound
+from certifolio.common.lookups import SYSTEM
 from certifolio.referential.case.writer import export_case_package
 from certifolio.referential.documents import dump_document, serialize_version
-from certifolio.referential.models import Certification
-from certifolio.referential.queries import current_version, latest_version
+from certifolio.referential.queries import (
+    VIEW_VERSION,
+    certification_for,
+    current_version,
+    latest_version,
+    version_for,
+)
 
 
 class Command(BaseCommand):
@@ -22,11 +29,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, slug, format, version_number, **options):
-        certification = Certification.objects.filter(slug=slug).first()
-        if certification is None:
-            raise CommandError(f"No certification with the slug {slug!r}.")
+        # Run on the server, the command reads drafts as well as published versions.
+        try:
+            certification = certification_for(SYSTEM, slug, perm="referential.view_certification")
+        except NotFound:
+            raise CommandError(f"No certification with the slug {slug!r}.") from None
         if version_number is not None:
-            version = certification.versions.filter(number=version_number).first()
+            try:
+                version = version_for(SYSTEM, slug, number=version_number, perm=VIEW_VERSION)
+            except NotFound:
+                version = None
         else:
             version = current_version(certification) or latest_version(certification)
         if version is None:
