@@ -1,7 +1,8 @@
+import contextlib
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -197,6 +198,13 @@ class VersionContent(models.Model):
         self.check_not_frozen()
         return super().delete(*args, **kwargs)
 
+    def clean(self):
+        # Forms (the admin's among them) then report a frozen version as a form error
+        # instead of failing when they save.
+        # Without a parent chosen yet there is nothing to check: the form reports that field.
+        with contextlib.suppress(ObjectDoesNotExist):
+            self.check_not_frozen()
+
     def inherit_version(self):
         """Set ``version`` from the parent; subclasses with a parent override it."""
 
@@ -281,6 +289,7 @@ class Block(VersionContent):
         return self.option_id is None
 
     def clean(self):
+        super().clean()
         if self.option_id and self.option.version_id != self.version_id:
             raise ValidationError({"option": _("The option belongs to another version.")})
 
