@@ -96,5 +96,6 @@ def test_competency_moved_into_a_published_version_fails_validation(seed_version
         competency.clean()
 
     assert error.value.messages == [
-        "Une version publiée est figée ; ouvrez une nouvelle version de travail pour la modifier."
+        "Une version publiée est figée\u202f; ouvrez une nouvelle version de travail "
+        "pour la modifier."
     ]

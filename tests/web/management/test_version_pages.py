@@ -100,7 +100,9 @@ def test_publishing_marks_the_older_version_replaced(client, seed_version, verif
     assert "La version 2 est publiée." in response.text
     assert "La version 1 est désormais remplacée." in response.text
     rows = response.text.split("<tbody>")[1]
-    assert rows.index("<td>Publiée</td>") < rows.index("<td>Remplacée</td>")
+    assert rows.index('<td data-label="Statut">Publiée</td>') < rows.index(
+        '<td data-label="Statut">Remplacée</td>'
+    )
     assert ReferentialVersion.objects.get(number=1).is_replaced is True
     assert ReferentialVersion.objects.get(number=2).is_replaced is False
 
@@ -127,4 +129,4 @@ def test_version_list_query_count_does_not_grow(
     with django_assert_num_queries(6):
         response = client.get(reverse("web:versions", args=[SLUG]))
 
-    assert response.text.count("<td>Remplacée</td>") == published - 1
+    assert response.text.count('<td data-label="Statut">Remplacée</td>') == published - 1

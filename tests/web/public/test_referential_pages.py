@@ -43,7 +43,7 @@ def test_certification_page_shows_blocks_options_and_criteria(client, seed_versi
     response = client.get(reverse("web:certification", args=[SLUG]))
 
     assert response.status_code == 200
-    assert "Option : Infrastructures systèmes et réseaux" in response.text
+    assert "Option\u202f: Infrastructures systèmes et réseaux" in response.text
     assert "Réalisme des maquettes" in response.text
     assert response.text.count('class="criteria"') == 18
 
