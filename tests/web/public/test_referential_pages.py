@@ -198,3 +198,18 @@ def test_admin_lets_a_manager_edit_a_draft_but_not_a_published_version(
     assert published.status_code == 200
     assert 'name="label"' not in published.text
     assert 'name="label"' in editable.text
+
+
+def test_replaced_version_says_so_and_the_current_one_does_not(client, seed_version):
+    domain.publish_version(domain.start_draft(seed_version.certification))
+    url = reverse("web:certification", args=[SLUG])
+
+    replaced = client.get(url + "?version=1")
+    current = client.get(url + "?version=2")
+
+    banner = (
+        "Vous consultez la version 1, qui n’est pas la version en vigueur. Elle est "
+        "remplacée\u202f: une version plus récente a été publiée depuis."
+    )
+    assert banner in replaced.text
+    assert "n’est pas la version en vigueur" not in current.text
