@@ -86,9 +86,12 @@ def test_versions_are_named_version_n_and_elide_de(client, seed_version, verifie
 def test_pages_link_the_favicon_and_it_is_served(client, db):
     page = client.get(reverse("web:certifications"))
     icon = client.get("/static/certifolio/favicon.svg")
+    content = b"".join(icon.streaming_content)
+    icon.close()
 
     assert (
         '<link rel="icon" href="/static/certifolio/favicon.svg" type="image/svg+xml">' in page.text
     )
     assert icon.status_code == 200
     assert icon["Content-Type"] == "image/svg+xml"
+    assert content.startswith(b'<svg xmlns="http://www.w3.org/2000/svg"')
