@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from certifolio.referential import domain
+from certifolio.referential.domain.versions import publish_version, start_draft
 from certifolio.referential.enums import VersionStatus
 from certifolio.referential.models import Block, Competency, Criterion, ReferentialVersion
 from tests.factories import UserFactory, manager
@@ -14,7 +14,7 @@ SLUG = "expert-ingenierie-informatique"
 
 def _edited_draft(seed_version) -> ReferentialVersion:
     """A draft with a reworded block, a removed criterion and a competency moved away."""
-    draft = domain.start_draft(seed_version.certification)
+    draft = start_draft(seed_version.certification, actor=None)
     block = Block.objects.get(version=draft, code="BC02")
     block.title = "Pilotage des services"
     block.save()
@@ -53,7 +53,7 @@ def test_publish_confirmation_lists_the_differences_against_the_current_version(
 def test_publish_confirmation_of_an_unchanged_draft_says_nothing_differs(
     client, seed_version, verified_login
 ):
-    domain.start_draft(seed_version.certification)
+    start_draft(seed_version.certification, actor=None)
     verified_login(manager())
 
     response = client.get(reverse("web:version_publish_confirm", args=[SLUG, 2]))
@@ -65,7 +65,7 @@ def test_publish_confirmation_of_an_unchanged_draft_says_nothing_differs(
 
 
 def test_publish_confirmation_is_refused_to_a_non_manager(client, seed_version):
-    domain.start_draft(seed_version.certification)
+    start_draft(seed_version.certification, actor=None)
     client.force_login(UserFactory())
 
     response = client.get(reverse("web:version_publish_confirm", args=[SLUG, 2]))
@@ -82,7 +82,7 @@ def test_publish_confirmation_of_a_published_version_is_404(client, seed_version
 
 
 def test_version_list_links_a_draft_to_its_confirmation_page(client, seed_version, verified_login):
-    domain.start_draft(seed_version.certification)
+    start_draft(seed_version.certification, actor=None)
     verified_login(manager())
 
     response = client.get(reverse("web:versions", args=[SLUG]))
@@ -92,7 +92,7 @@ def test_version_list_links_a_draft_to_its_confirmation_page(client, seed_versio
 
 
 def test_publishing_marks_the_older_version_replaced(client, seed_version, verified_login):
-    domain.start_draft(seed_version.certification)
+    start_draft(seed_version.certification, actor=None)
     verified_login(manager())
 
     response = client.post(reverse("web:version_publish", args=[SLUG, 2]), follow=True)
@@ -122,7 +122,7 @@ def test_version_list_query_count_does_not_grow(
     client, seed_version, verified_login, published, django_assert_num_queries
 ):
     for _ in range(published - 1):
-        domain.publish_version(domain.start_draft(seed_version.certification))
+        publish_version(start_draft(seed_version.certification, actor=None), actor=None)
     verified_login(manager())
 
     # session, user, second factor, roles, certification, versions

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.urls import reverse
 
 import certifolio
-from certifolio.referential import domain
+from certifolio.referential.domain.versions import start_draft
 from tests.factories import manager
 
 SLUG = "expert-ingenierie-informatique"
@@ -73,7 +73,7 @@ def test_competency_title_drops_en_without_a_space_before_the_colon(client, seed
 
 
 def test_versions_are_named_version_n_and_elide_de(client, seed_version, verified_login):
-    domain.start_draft(seed_version.certification)
+    start_draft(seed_version.certification, actor=None)
     verified_login(manager())
 
     response = client.get(reverse("web:versions", args=[SLUG]))

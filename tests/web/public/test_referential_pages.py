@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from certifolio.referential.domain.loading import load_referential
-from certifolio.referential.domain.versions import start_draft
+from certifolio.referential.domain.versions import publish_version, start_draft
 from certifolio.referential.enums import VersionStatus
 from certifolio.referential.models import Criterion, ReferentialVersion
 from tests.factories import UserFactory, manager
@@ -201,7 +201,7 @@ def test_admin_lets_a_manager_edit_a_draft_but_not_a_published_version(
 
 
 def test_replaced_version_says_so_and_the_current_one_does_not(client, seed_version):
-    domain.publish_version(domain.start_draft(seed_version.certification))
+    publish_version(start_draft(seed_version.certification, actor=None), actor=None)
     url = reverse("web:certification", args=[SLUG])
 
     replaced = client.get(url + "?version=1")
