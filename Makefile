@@ -24,20 +24,21 @@ test-pg: setup
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/lint-imports
 	$(BIN)/certifolio makemigrations --check --dry-run
 
 format: setup
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench scripts
+	$(BIN)/ruff format src tests bench scripts
 
 bench: setup
 	$(BIN)/python bench/run.py
 
 messages: setup
 	cd src/certifolio && ../../$(BIN)/certifolio makemessages -l fr -l en --no-obsolete
+	$(BIN)/python scripts/french_typography.py
 	cd src/certifolio && ../../$(BIN)/certifolio compilemessages
 
 clean:

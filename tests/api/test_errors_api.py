@@ -139,7 +139,7 @@ def test_request_shape_refusal_is_translated_by_field(owner_client, world):
     assert (response.status_code, body["fields"]["title"]) == (422, ["Champ obligatoire"])
     assert body["fields"]["kind"][0].startswith("La valeur doit être ")
     assert "body.payload.kind: " + body["fields"]["kind"][0] in body["errors"]
-    assert body["detail"].startswith("La requête n’est pas valide : ")
+    assert body["detail"].startswith("La requête n’est pas valide\u202f: ")
 
 
 def test_request_with_a_body_that_is_not_json_is_refused_in_the_schema(owner_client, world):

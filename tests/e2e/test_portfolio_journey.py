@@ -75,13 +75,13 @@ def test_candidate_builds_submits_and_verifies_a_portfolio(
     page.get_by_role("link", name="Relier aux critères").click()
     _map(
         page,
-        "Fichier : cahier-des-charges.pdf",
+        "Fichier\u202f: cahier-des-charges.pdf",
         "La pertinence du cahier des charges",
         "Le cahier des charges chiffre les moyens.",
     )
     _map(
         page,
-        "Fichier : schema.sql",
+        "Fichier\u202f: schema.sql",
         "Réalisme des maquettes",
         "Le schéma est la maquette des données.",
     )

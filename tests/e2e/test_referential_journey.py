@@ -17,7 +17,7 @@ def test_visitor_walks_the_referential_and_searches(seeded_server, page):
     page.get_by_role("link", name="Expert(e) en ingénierie informatique").click()
 
     page.get_by_role("heading", level=1, name="Expert(e) en ingénierie informatique").wait_for()
-    assert page.get_by_role("heading", name="Option : Solutions logicielles").is_visible()
+    assert page.get_by_role("heading", name="Option\u202f: Solutions logicielles").is_visible()
 
     page.get_by_role("link", name="BC04 — Développement, sécurisation et optimisation").click()
     page.get_by_role("heading", name="Compétences").wait_for()

@@ -156,6 +156,6 @@ def test_api_write_on_a_broken_audit_trail_answers_json(client, db, settings, de
 
     assert response.status_code == 503
     assert response.json() == {
-        "detail": "Le journal d’audit est endommagé : aucune modification ne peut être "
+        "detail": "Le journal d’audit est endommagé\u202f: aucune modification ne peut être "
         "enregistrée. Un administrateur doit le vérifier avec « certifolio audit_verify »."
     }

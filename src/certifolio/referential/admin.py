@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from certifolio.referential.domain.versions import publish_version
+from certifolio.referential.enums import VersionStatus
 from certifolio.referential.models import (
     Block,
     Certification,
@@ -19,6 +20,40 @@ from certifolio.referential.models import (
     Option,
     ReferentialVersion,
 )
+
+# Fields that point at another item of the same version, and the model they point at.
+VERSION_CHOICE_FIELDS = {"block": Block, "competency": Competency, "option": Option}
+
+
+def _versioned_label(item) -> str:
+    return _("%(item)s (version %(number)s)") % {"item": item, "number": item.version.number}
+
+
+def limit_choices_to_version(form_class, version):
+    """Offer only the items of ``version`` while it is a draft, labelled with its number.
+
+    Every version holds items with the same codes and titles; offering another version's
+    item would show look-alike labels and, for a published one, move content into a
+    frozen version.
+    """
+    for name, model in VERSION_CHOICE_FIELDS.items():
+        field = form_class.base_fields.get(name)
+        if field is None:
+            continue
+        items = model.objects.none()
+        if version is not None and version.pk and version.status == VersionStatus.DRAFT:
+            items = model.objects.filter(version=version).select_related("version__certification")
+        field.queryset = items
+        field.label_from_instance = _versioned_label
+    return form_class
+
+
+class VersionChoicesAdmin(ObjectPermissionsModelAdmin):
+    """An item's page: its choices of related items are those of its own version."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        return limit_choices_to_version(form_class, obj.version if obj else None)
 
 
 class DraftOnlyInline(admin.StackedInline):
@@ -47,6 +82,11 @@ class DraftOnlyInline(admin.StackedInline):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(f"referential.view_{self.opts.model_name}")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        limit_choices_to_version(formset.form, getattr(obj, "version", obj))
+        return formset
 
 
 class OptionInline(DraftOnlyInline):
@@ -129,7 +169,7 @@ class ReferentialVersionAdmin(ObjectPermissionsModelAdmin):
 
 
 @admin.register(Block)
-class BlockAdmin(ObjectPermissionsModelAdmin):
+class BlockAdmin(VersionChoicesAdmin):
     list_display = ["code", "title", "version", "option"]
     list_filter = ["version__certification"]
     fields = [
@@ -148,7 +188,7 @@ class BlockAdmin(ObjectPermissionsModelAdmin):
 
 
 @admin.register(Competency)
-class CompetencyAdmin(ObjectPermissionsModelAdmin):
+class CompetencyAdmin(VersionChoicesAdmin):
     list_display = ["code", "statement", "block"]
     list_filter = ["version__certification"]
     search_fields = ["code", "statement"]

@@ -1,7 +1,9 @@
+import contextlib
+import re
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +24,16 @@ from certifolio.referential.validators import (
 
 def competency_search_text(code: str, statement: str, items: list[str]) -> str:
     return fold(" ".join([code, statement, *items]))
+
+
+# "… pour répondre aux besoins du client en :" introduces the list of actions; a title
+# ends before it.
+_LIST_INTRODUCTION = re.compile(r"(,?\s+en)?\s*:\s*$")
+
+
+def competency_title(statement: str) -> str:
+    """A competency's statement as a title: without the trailing "en :" of its list."""
+    return _LIST_INTRODUCTION.sub("", statement)
 
 
 def criterion_search_text(title: str, indicator: str) -> str:
@@ -148,6 +160,40 @@ class ReferentialVersion(TimeStampedModel):
     def is_frozen(self) -> bool:
         return self.status == VersionStatus.PUBLISHED
 
+    @property
+    def is_replaced(self) -> bool:
+        """A published version that a later published version has replaced.
+
+        Derived, not stored: the version stays published and frozen, and the current
+        version is still the latest published one. Lists annotate ``later_published``
+        (``queries.with_replaced``) to spare a query per version.
+        """
+        if not self.is_frozen:
+            return False
+        later = getattr(self, "later_published", None)
+        if later is None:
+            later = ReferentialVersion.objects.filter(
+                certification_id=self.certification_id,
+                status=VersionStatus.PUBLISHED,
+                number__gt=self.number,
+            ).exists()
+        return later
+
+    @property
+    def display_name(self) -> str:
+        """ "version 2", with its label when it says more than the number."""
+        if self.label and self.label != str(self.number):
+            return _("version %(number)s (%(label)s)") % {
+                "number": self.number,
+                "label": self.label,
+            }
+        return _("version %(number)s") % {"number": self.number}
+
+    @property
+    def state_label(self) -> str:
+        """Draft, published or replaced, as shown to people."""
+        return _("Replaced") if self.is_replaced else self.get_status_display()
+
     def clean(self):
         policies.validate_policies(
             grading_scale=self.grading_scale,
@@ -196,6 +242,13 @@ class VersionContent(models.Model):
     def delete(self, *args, **kwargs):
         self.check_not_frozen()
         return super().delete(*args, **kwargs)
+
+    def clean(self):
+        # Forms (the admin's among them) then report a frozen version as a form error
+        # instead of failing when they save.
+        # Without a parent chosen yet there is nothing to check: the form reports that field.
+        with contextlib.suppress(ObjectDoesNotExist):
+            self.check_not_frozen()
 
     def inherit_version(self):
         """Set ``version`` from the parent; subclasses with a parent override it."""
@@ -281,6 +334,7 @@ class Block(VersionContent):
         return self.option_id is None
 
     def clean(self):
+        super().clean()
         if self.option_id and self.option.version_id != self.version_id:
             raise ValidationError({"option": _("The option belongs to another version.")})
 
@@ -307,7 +361,7 @@ class Competency(VersionContent):
         ]
 
     def __str__(self):
-        return f"{self.code} {self.statement}"
+        return f"{self.code} {self.title}"
 
     def save(self, *args, **kwargs):
         self.search_text = competency_search_text(self.code, self.statement, self.items)
@@ -320,6 +374,11 @@ class Competency(VersionContent):
             "web:competency",
             kwargs={"slug": self.version.certification.slug, "code": self.code},
         )
+
+    @property
+    def title(self) -> str:
+        """The statement as a title, without the "en :" that introduces its items."""
+        return competency_title(self.statement)
 
     def inherit_version(self):
         self.version_id = self.block.version_id

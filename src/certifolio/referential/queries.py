@@ -1,6 +1,6 @@
 """Reads of the referential shared by pages, the API and the exports."""
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 
 from certifolio.common.errors import NotFound
 from certifolio.common.lookups import find, require_perm
@@ -54,6 +54,19 @@ def current_version(certification: Certification) -> ReferentialVersion | None:
         .order_by("-number")
         .select_related("certification")
         .first()
+    )
+
+
+def with_replaced(versions):
+    """Versions annotated with ``later_published``, read by ``is_replaced``."""
+    return versions.annotate(
+        later_published=Exists(
+            ReferentialVersion.objects.filter(
+                certification=OuterRef("certification"),
+                status=VersionStatus.PUBLISHED,
+                number__gt=OuterRef("number"),
+            )
+        )
     )
 
 

@@ -247,7 +247,7 @@ def test_born_in_france_needs_the_commune(client, people, login):
 
     assert errors == {
         "birth_commune_insee": [
-            "Né en France : indiquez le code INSEE de la commune de naissance, ou son code "
+            "Né en France\u202f: indiquez le code INSEE de la commune de naissance, ou son code "
             "postal avec son nom."
         ]
     }
@@ -281,7 +281,7 @@ def test_a_candidate_is_at_least_fourteen(client, people, login):
 
     errors = _identity_errors(client, people, login, birth_date=thirteen.isoformat())
 
-    assert errors == {"birth_date": ["Un candidat a au moins 14 ans : vérifiez la date."]}
+    assert errors == {"birth_date": ["Un candidat a au moins 14 ans\u202f: vérifiez la date."]}
 
 
 def test_a_country_code_has_three_letters(client, people, login):

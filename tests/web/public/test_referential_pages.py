@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from certifolio.referential.domain.loading import load_referential
-from certifolio.referential.domain.versions import start_draft
+from certifolio.referential.domain.versions import publish_version, start_draft
 from certifolio.referential.enums import VersionStatus
 from certifolio.referential.models import Criterion, ReferentialVersion
 from tests.factories import UserFactory, manager
@@ -43,7 +43,7 @@ def test_certification_page_shows_blocks_options_and_criteria(client, seed_versi
     response = client.get(reverse("web:certification", args=[SLUG]))
 
     assert response.status_code == 200
-    assert "Option : Infrastructures systèmes et réseaux" in response.text
+    assert "Option\u202f: Infrastructures systèmes et réseaux" in response.text
     assert "Réalisme des maquettes" in response.text
     assert response.text.count('class="criteria"') == 18
 
@@ -198,3 +198,18 @@ def test_admin_lets_a_manager_edit_a_draft_but_not_a_published_version(
     assert published.status_code == 200
     assert 'name="label"' not in published.text
     assert 'name="label"' in editable.text
+
+
+def test_replaced_version_says_so_and_the_current_one_does_not(client, seed_version):
+    publish_version(start_draft(seed_version.certification, actor=None), actor=None)
+    url = reverse("web:certification", args=[SLUG])
+
+    replaced = client.get(url + "?version=1")
+    current = client.get(url + "?version=2")
+
+    banner = (
+        "Vous consultez la version 1, qui n’est pas la version en vigueur. Elle est "
+        "remplacée\u202f: une version plus récente a été publiée depuis."
+    )
+    assert banner in replaced.text
+    assert "n’est pas la version en vigueur" not in current.text

@@ -244,7 +244,7 @@ def _criteria_choices(portfolio: Portfolio) -> list:
     groups: dict = {}
     for criterion in criteria:
         competency = criterion.competency
-        label = f"{competency.block.code} · {competency.code} {competency.statement}"
+        label = f"{competency.block.code} · {competency.code} {competency.title}"
         groups.setdefault(Truncator(label).chars(90), []).append(
             (str(criterion.uuid), Truncator(criterion.title).chars(140))
         )

@@ -12,6 +12,11 @@ urlpatterns = [
         name="version_start_draft",
     ),
     path(
+        "certifications/<slug:slug>/versions/<int:number>/publish/confirm/",
+        versions.version_publish_confirm,
+        name="version_publish_confirm",
+    ),
+    path(
         "certifications/<slug:slug>/versions/<int:number>/publish/",
         versions.version_publish,
         name="version_publish",
