@@ -178,7 +178,10 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "certifolio.accounts.lockout.lockout_response"
-AXES_RESET_ON_SUCCESS = True
+# Failures are cleared by a full login (the password, then the second factor if the
+# person uses one), not by the password alone: see accounts/lockout.py.
+AXES_RESET_ON_SUCCESS = False
+AXES_HANDLER = "certifolio.accounts.lockout.LockoutHandler"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "fr"

@@ -3,7 +3,6 @@
 from base64 import b32encode
 
 import segno
-from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, user_login_failed
@@ -25,7 +24,7 @@ from certifolio.accounts.forms import (
     SecondFactorForm,
     TotpConfirmForm,
 )
-from certifolio.accounts.lockout import lockout_response
+from certifolio.accounts.lockout import clear_failures, is_request_locked, lockout_response
 from certifolio.common.audit import record_event
 
 
@@ -58,24 +57,33 @@ def login_verify(request):
         return redirect(_next_url(request))
     if twofactor.confirmed_totp_device(user) is None:
         return redirect("web:two_factor_setup")
+    if request.method == "POST" and is_request_locked(request, user):
+        # Locked by failures made elsewhere (another session): no code is tried any more.
+        logout(request)
+        return lockout_response(request)
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = twofactor.verify_second_factor(user, form.cleaned_data["code"])
         if device is not None:
-            otp_login(request, device)
+            _second_factor_given(request, device)
             record_event("auth.second_factor_verified", obj=user, actor=user)
             return redirect(_next_url(request))
         # A wrong code counts as a failed login towards the lockout of the account.
         credentials = {"username": user.email}
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
-        AxesProxyHandler.update_request(request)
-        if AxesProxyHandler.is_locked(request, credentials):
+        if is_request_locked(request, user):
             logout(request)
             return lockout_response(request)
         form.add_error("code", _("This code is not valid. Check the time on your phone."))
     return render(
         request, "web/accounts/login_verify.html", {"form": form, "next": _next_url(request)}
     )
+
+
+def _second_factor_given(request, device) -> None:
+    """The login is complete: the session is verified and the failed attempts forgotten."""
+    otp_login(request, device)
+    clear_failures(request.user)
 
 
 def _qr_svg(device) -> str:
@@ -96,7 +104,7 @@ def two_factor_setup(request):
     if request.method == "POST" and form.is_valid():
         codes = twofactor.confirm_totp_device(device, actor=user, code=form.cleaned_data["code"])
         if codes is not None:
-            otp_login(request, device)
+            _second_factor_given(request, device)
             return render(
                 request,
                 "web/accounts/recovery_codes.html",
