@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from certifolio.accounts.domain import people
+from certifolio.accounts.domain.twofactor import regenerate_recovery_codes
 from tests.factories import candidate, manager, totp_code, with_totp
 
 PASSWORD = "correct horse battery staple"
@@ -80,7 +81,8 @@ def test_full_login_clears_the_wrong_codes(client, manager_with_device, settings
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         _verify(client)
 
-    response = _verify(client, {"code": totp_code(device, steps_ahead=1)})
+    # A recovery code: a second TOTP code could fall in the time step of the first.
+    response = _verify(client, {"code": regenerate_recovery_codes(user)[0]})
 
     assert response.status_code == 302
     assert people.is_locked_out(user) is False
@@ -98,3 +100,93 @@ def test_login_without_second_factor_clears_the_wrong_passwords(client, db, sett
 
     assert response.status_code == 302
     assert people.is_locked_out(user) is False
+
+
+# Lockout by account, by account × address, and by address at a much higher count
+
+
+OFFICE = {"REMOTE_ADDR": "192.0.2.50"}
+HOME = {"REMOTE_ADDR": "198.51.100.7"}
+
+
+def test_failures_on_one_account_leave_colleagues_at_the_same_address_free(client, db, settings):
+    careless, colleague = candidate(), candidate()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, careless.email, "wrong", **OFFICE)
+
+    response = _login(client, colleague.email, **OFFICE)
+
+    assert response.status_code == 302
+    assert people.is_locked_out(colleague) is False
+
+
+def test_failures_on_one_account_lock_it_from_every_address(client, db, settings):
+    user = candidate()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, user.email, "wrong", **OFFICE)
+
+    response = _login(client, user.email, **HOME)
+
+    assert response.status_code == 429
+
+
+def test_failures_at_two_addresses_add_up_for_the_account(client, db, settings):
+    user = candidate()
+    for index in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, user.email, "wrong", **(OFFICE if index % 2 else HOME))
+
+    response = _login(client, user.email, **HOME)
+
+    assert response.status_code == 429
+    assert people.is_locked_out(user) is True
+
+
+def test_address_is_throttled_at_the_address_limit(client, db, settings):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 3 * settings.AXES_FAILURE_LIMIT
+    user = candidate()
+    # Spread over accounts so that no account reaches its own limit.
+    for index in range(settings.AXES_ADDRESS_FAILURE_LIMIT):
+        _login(client, f"nobody{index % 4}@example.org", "wrong", **OFFICE)
+
+    from_office = _login(client, user.email, **OFFICE)
+    from_home = _login(client, user.email, **HOME)
+
+    assert from_office.status_code == 429
+    assert "Trop de tentatives infructueuses" in from_office.text
+    assert from_home.status_code == 302
+
+
+def test_address_below_the_address_limit_is_not_throttled(client, db, settings):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 3 * settings.AXES_FAILURE_LIMIT
+    user = candidate()
+    for index in range(settings.AXES_ADDRESS_FAILURE_LIMIT - 1):
+        _login(client, f"nobody{index % 4}@example.org", "wrong", **OFFICE)
+
+    response = _login(client, user.email, **OFFICE)
+
+    assert response.status_code == 302
+
+
+def test_address_limit_is_much_higher_than_the_account_limit_by_default():
+    from certifolio import settings as production_settings
+
+    assert (
+        production_settings.AXES_FAILURE_LIMIT,
+        production_settings.AXES_ADDRESS_FAILURE_LIMIT,
+    ) == (
+        5,
+        100,
+    )
+
+
+def test_lockout_page_offers_the_three_ways_out(client, db, settings):
+    user = candidate()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, user.email, "wrong")
+
+    response = _login(client, user.email)
+
+    assert response.status_code == 429
+    assert "15 minutes" in response.text
+    assert reverse("web:password_reset") in response.text
+    assert "demandez à un responsable de certification de débloquer votre compte" in response.text

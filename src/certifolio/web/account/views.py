@@ -57,10 +57,11 @@ def login_verify(request):
         return redirect(_next_url(request))
     if twofactor.confirmed_totp_device(user) is None:
         return redirect("web:two_factor_setup")
+    credentials = {"username": user.email}
     if request.method == "POST" and is_request_locked(request, user):
         # Locked by failures made elsewhere (another session): no code is tried any more.
         logout(request)
-        return lockout_response(request)
+        return lockout_response(request, credentials=credentials)
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = twofactor.verify_second_factor(user, form.cleaned_data["code"])
@@ -69,11 +70,10 @@ def login_verify(request):
             record_event("auth.second_factor_verified", obj=user, actor=user)
             return redirect(_next_url(request))
         # A wrong code counts as a failed login towards the lockout of the account.
-        credentials = {"username": user.email}
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
         if is_request_locked(request, user):
             logout(request)
-            return lockout_response(request)
+            return lockout_response(request, credentials=credentials)
         form.add_error("code", _("This code is not valid. Check the time on your phone."))
     return render(
         request, "web/accounts/login_verify.html", {"form": form, "next": _next_url(request)}
