@@ -126,6 +126,20 @@ def revoke_token(token: ApiToken, *, actor: User | None) -> ApiToken:
     return token
 
 
+def usable_tokens(user):
+    """``user``'s tokens that still work: neither revoked nor expired."""
+    return ApiToken.objects.filter(
+        user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
+@transaction.atomic
+def revoke_tokens_of(user, *, actor) -> list[ApiToken]:
+    """Revoke every usable token of ``user`` (after a password change or reset, say);
+    each revocation is audited. Returns the tokens revoked."""
+    return [revoke_token(token, actor=actor) for token in usable_tokens(user).order_by("pk")]
+
+
 def token_is_usable(token: ApiToken, *, now=None) -> bool:
     now = now or timezone.now()
     return token.revoked_at is None and token.expires_at > now and token.user.is_active

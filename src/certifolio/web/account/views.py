@@ -13,15 +13,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from certifolio.accounts.domain import invitations, people, twofactor
+from certifolio.accounts.domain import invitations, people, tokens, twofactor
 from certifolio.accounts.forms import (
     AcceptInvitationForm,
     EmailAuthenticationForm,
+    PasswordChangeWithTokensForm,
     SecondFactorForm,
+    SetPasswordWithTokensForm,
     TotpConfirmForm,
 )
 from certifolio.accounts.lockout import clear_failures, is_request_locked, lockout_response
@@ -166,13 +169,45 @@ def two_factor_disable(request):
     return redirect("web:two_factor")
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class TokenOfferMixin:
+    """A password page that says how many API tokens remain and offers to revoke them."""
+
+    def token_owner(self):
+        raise NotImplementedError
+
+    def get_form_kwargs(self):
+        owner = self.token_owner()
+        count = tokens.usable_tokens(owner).count() if owner is not None else 0
+        return {**super().get_form_kwargs(), "token_count": count}
+
+    def revoke_tokens_if_asked(self, form) -> None:
+        if not form.cleaned_data.get("revoke_tokens"):
+            return
+        user = self.token_owner()
+        revoked = tokens.revoke_tokens_of(user, actor=user)
+        messages.success(
+            self.request,
+            ngettext(
+                "%(count)d API token was revoked.",
+                "%(count)d API tokens were revoked.",
+                len(revoked),
+            )
+            % {"count": len(revoked)},
+        )
+
+
+class PasswordChangeView(TokenOfferMixin, auth_views.PasswordChangeView):
     template_name = "web/accounts/password_change.html"
     success_url = reverse_lazy("web:password_change_done")
+    form_class = PasswordChangeWithTokensForm
+
+    def token_owner(self):
+        return self.request.user
 
     def form_valid(self, form):
         response = super().form_valid(form)
         record_event("auth.password_changed", obj=self.request.user, actor=self.request.user)
+        self.revoke_tokens_if_asked(form)
         return response
 
 
@@ -191,15 +226,21 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "web/accounts/password_reset_done.html"
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(TokenOfferMixin, auth_views.PasswordResetConfirmView):
     template_name = "web/accounts/password_reset_confirm.html"
     success_url = reverse_lazy("web:password_reset_complete")
+    form_class = SetPasswordWithTokensForm
+
+    def token_owner(self):
+        # The person of the link; None when the link is not valid.
+        return self.user
 
     def form_valid(self, form):
         response = super().form_valid(form)
         # Resetting the password is the self-service way out of a lockout.
         people.unlock_account(form.user, actor=form.user)
         record_event("auth.password_reset", obj=form.user, actor=form.user)
+        self.revoke_tokens_if_asked(form)
         return response
 
 
