@@ -1,9 +1,9 @@
 """Reads of people shared by pages and the API."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from certifolio.accounts.enums import Role
-from certifolio.accounts.models import RoleGrant, User
+from certifolio.accounts.models import Invitation, RoleGrant, User
 
 
 def visible_people(viewer) -> QuerySet[User]:
@@ -32,3 +32,14 @@ def people_list(viewer, *, role: str = "", text: str = "") -> QuerySet[User]:
             Q(email__icontains=text) | Q(first_name__icontains=text) | Q(last_name__icontains=text)
         )
     return people.order_by("last_name", "first_name", "email")
+
+
+def latest_invitations() -> QuerySet[Invitation]:
+    """Each invited address once, with its latest invitation (an address invited again
+    has its older invitations revoked), newest first."""
+    latest = Invitation.objects.filter(email=OuterRef("email")).order_by("-created_at", "-pk")
+    return (
+        Invitation.objects.filter(pk=Subquery(latest.values("pk")[:1]))
+        .select_related("organisation", "created_by")
+        .order_by("-created_at", "-pk")
+    )

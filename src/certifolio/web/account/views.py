@@ -250,9 +250,11 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 @sensitive_post_parameters("password1", "password2")
 def invitation_accept(request, token):
-    invitation = invitations.usable_invitation(token)
-    if invitation is None:
-        return render(request, "web/accounts/invitation_invalid.html", status=404)
+    invitation = invitations.invitation_for_token(token)
+    problem = invitations.why_unusable(invitation)
+    if problem:
+        # Said at once, before any form: used, withdrawn or replaced, expired, unknown.
+        return _invitation_invalid(request, problem)
     if request.user.is_authenticated:
         logout(request)
     form = AcceptInvitationForm(
@@ -269,14 +271,18 @@ def invitation_accept(request, token):
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
             )
-        except ValidationError:
-            return render(request, "web/accounts/invitation_invalid.html", status=404)
+        except ValidationError as error:
+            return _invitation_invalid(request, " ".join(error.messages))
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Your account is ready."))
         return redirect("web:home")
     return render(
         request, "web/accounts/invitation_accept.html", {"form": form, "invitation": invitation}
     )
+
+
+def _invitation_invalid(request, problem: str):
+    return render(request, "web/accounts/invitation_invalid.html", {"problem": problem}, status=404)
 
 
 @login_required

@@ -13,7 +13,7 @@ from certifolio.accounts.domain import invitations, people, twofactor
 from certifolio.accounts.enums import Role
 from certifolio.accounts.forms import InvitationForm, PeopleFilterForm, RoleForm
 from certifolio.accounts.models import Invitation, User
-from certifolio.accounts.queries import people_list
+from certifolio.accounts.queries import latest_invitations, people_list
 
 
 def _require(request, perm, obj=None):
@@ -107,9 +107,7 @@ def invitation_list(request):
                 request, _("An invitation was sent to %(email)s.") % {"email": invitation.email}
             )
             return redirect("web:invitations")
-    pending = Invitation.objects.select_related("organisation", "created_by").order_by(
-        "-created_at"
-    )[:100]
+    pending = latest_invitations()[:100]
     return render(request, "web/people/invitations.html", {"form": form, "invitations": pending})
 
 
