@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certifolio.accounts.domain import invitations
-from certifolio.accounts.models import Invitation
-from tests.factories import UserFactory, manager
+from certifolio.accounts.enums import Role
+from certifolio.accounts.models import Invitation, User
+from tests.factories import OrganisationFactory, UserFactory, manager
 
 NEW_PASSWORD = "Une phrase secrète assez longue"
 
@@ -112,3 +113,49 @@ def test_unknown_link_says_it_is_not_valid(client, db):
 
     assert response.status_code == 404
     assert "Ce lien d’invitation n’est pas valide" in response.text
+
+
+def test_invitation_opened_by_someone_logged_in_logs_them_out(client, db, verified_login):
+    boss = manager()
+    _invitation, link = invitations.create_invitation(
+        "ines@example.org", invited_by=boss, roles=["juror"]
+    )
+    verified_login(boss)
+
+    response = client.get(link)
+
+    assert response.status_code == 200
+    assert 'name="password1"' in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_invitation_accepted_logs_the_new_person_in(client, db):
+    centre = OrganisationFactory()
+    _invitation, link = invitations.create_invitation(
+        "ines@example.org", invited_by=manager(), roles=["candidate"], organisation=centre
+    )
+
+    response = client.post(link, _accept_form(), follow=True)
+
+    user = User.objects.get(email="ines@example.org")
+    assert response.redirect_chain[-1][0] == reverse("web:home")
+    assert "Bienvenue ! Votre compte est prêt." in response.text
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert (user.first_name, user.last_name, user.organisation) == ("Inès", "Durand", centre)
+    assert list(user.role_grants.values_list("role", flat=True)) == [Role.CANDIDATE]
+
+
+def test_invitation_accept_with_two_different_passwords_opens_nothing(client, db):
+    invitation, link = invitations.create_invitation(
+        "ines@example.org", invited_by=manager(), roles=["juror"]
+    )
+
+    response = client.post(link, {**_accept_form(), "password2": "autre chose"})
+
+    invitation.refresh_from_db()
+    assert response.status_code == 200
+    assert "Les deux mots de passe sont différents." in response.text
+    assert (User.objects.filter(email="ines@example.org").exists(), invitation.accepted_at) == (
+        False,
+        None,
+    )

@@ -162,3 +162,51 @@ def test_password_reset_keeps_the_tokens_unless_asked(client, person):
 
     assert done.status_code == 200
     assert api.status_code == 200
+
+
+# The password reset link
+
+
+def test_password_reset_confirm_sets_the_password_and_is_audited(client, person):
+    done = _reset(client, _reset_form_url(client, person))
+
+    person.refresh_from_db()
+    assert done.redirect_chain[-1][0] == reverse("web:password_reset_complete")
+    assert person.check_password(NEW_PASSWORD) is True
+    assert list(
+        AuditEvent.objects.filter(action="auth.password_reset").values_list("object_id", "actor")
+    ) == [(str(person.uuid), person.pk)]
+
+
+def test_password_reset_confirm_link_works_once(client, person):
+    url = _reset_form_url(client, person)
+    _reset(client, url)
+
+    again = client.get(url)
+
+    assert "Ce lien n’est pas valide ou a déjà servi." in again.text
+    assert 'name="new_password1"' not in again.text
+
+
+def test_password_reset_confirm_with_a_forged_token_changes_nothing(client, person):
+    url = _reset_form_url(client, person)
+    forged = url.replace("set-password", "abc-123")
+
+    response = client.post(
+        forged, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True
+    )
+
+    person.refresh_from_db()
+    assert "Ce lien n’est pas valide ou a déjà servi." in response.text
+    assert person.check_password(PASSWORD) is True
+
+
+def test_password_reset_confirm_with_two_different_passwords_changes_nothing(client, person):
+    url = _reset_form_url(client, person)
+
+    response = client.post(url, {"new_password1": NEW_PASSWORD, "new_password2": "autre chose"})
+
+    person.refresh_from_db()
+    assert response.status_code == 200
+    assert person.check_password(PASSWORD) is True
+    assert AuditEvent.objects.filter(action="auth.password_reset").count() == 0
