@@ -1,22 +1,12 @@
 """The API called with a session that has not finished logging in."""
 
-import pytest
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from tests.factories import manager, with_totp
 
 PASSWORD = "correct horse battery staple"
 ENGLISH = {"accept-language": "en"}
-
-
-@pytest.fixture(autouse=True)
-def _restore_language():
-    # LocaleMiddleware leaves the request's language active: put back the default.
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _password_step(client, user):

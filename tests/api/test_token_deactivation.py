@@ -1,20 +1,9 @@
 """A token of an account that a manager makes inactive in the administration."""
 
-import pytest
-from django.conf import settings
-from django.utils import translation
-
 from certifolio.accounts.domain.tokens import create_token
 from tests.factories import candidate, manager
 
 TOKEN_REFUSED = {"detail": "The API token is invalid, expired or revoked."}
-
-
-@pytest.fixture(autouse=True)
-def _restore_language():
-    # LocaleMiddleware leaves the request's language active: put back the default.
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _me(client, raw):

@@ -5,10 +5,9 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from certifolio.accounts.domain.tokens import create_token, revoke_token
 from certifolio.accounts.models import ApiToken
@@ -18,13 +17,6 @@ from tests.factories import candidate
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "Une nouvelle phrase secrète 42"
 TOKEN_REFUSED = {"detail": "The API token is invalid, expired or revoked."}
-
-
-@pytest.fixture(autouse=True)
-def _restore_language():
-    # LocaleMiddleware leaves the request's language active: put back the default.
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
