@@ -4,12 +4,14 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from certifolio.accounts.domain import invitations
 from certifolio.accounts.enums import Role
 from certifolio.accounts.models import Invitation, User
+from certifolio.common.models import AuditEvent
 from tests.factories import OrganisationFactory, UserFactory, candidate, manager
 
 NEW_PASSWORD = "Une phrase secrète assez longue"
@@ -146,8 +148,6 @@ def test_second_invitation_to_a_pending_address_replaces_the_first(db):
 
 
 def test_replacing_an_invitation_is_audited(db):
-    from certifolio.common.models import AuditEvent
-
     boss = manager()
     first, _link = invitations.create_invitation("ines@example.org", actor=boss, roles=["juror"])
 
@@ -166,9 +166,6 @@ def test_replacing_an_invitation_is_audited(db):
 
 
 def test_two_open_invitations_for_one_address_cannot_be_stored(db):
-    from django.db import IntegrityError, transaction
-    from django.utils import timezone
-
     boss = manager()
     invitation, _link = invitations.create_invitation(
         "ines@example.org", actor=boss, roles=["juror"]

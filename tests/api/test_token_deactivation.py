@@ -31,7 +31,7 @@ def _deactivate_in_the_admin(client, person):
 
 def test_token_of_an_account_deactivated_in_the_admin_is_refused(client, db, verified_login):
     person = candidate()
-    _token, raw = create_token(person, name="Script", scopes=["read"])
+    _token, raw = create_token(person, actor=person, name="Script", scopes=["read"])
     before = _me(client, raw)
     verified_login(manager(is_staff=True, is_superuser=True))
 

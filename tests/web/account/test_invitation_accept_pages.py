@@ -118,7 +118,7 @@ def test_unknown_link_says_it_is_not_valid(client, db):
 def test_invitation_opened_by_someone_logged_in_logs_them_out(client, db, verified_login):
     boss = manager()
     _invitation, link = invitations.create_invitation(
-        "ines@example.org", invited_by=boss, roles=["juror"]
+        "ines@example.org", actor=boss, roles=["juror"]
     )
     verified_login(boss)
 
@@ -132,7 +132,7 @@ def test_invitation_opened_by_someone_logged_in_logs_them_out(client, db, verifi
 def test_invitation_accepted_logs_the_new_person_in(client, db):
     centre = OrganisationFactory()
     _invitation, link = invitations.create_invitation(
-        "ines@example.org", invited_by=manager(), roles=["candidate"], organisation=centre
+        "ines@example.org", actor=manager(), roles=["candidate"], organisation=centre
     )
 
     response = client.post(link, _accept_form(), follow=True)
@@ -147,7 +147,7 @@ def test_invitation_accepted_logs_the_new_person_in(client, db):
 
 def test_invitation_accept_with_two_different_passwords_opens_nothing(client, db):
     invitation, link = invitations.create_invitation(
-        "ines@example.org", invited_by=manager(), roles=["juror"]
+        "ines@example.org", actor=manager(), roles=["juror"]
     )
 
     response = client.post(link, {**_accept_form(), "password2": "autre chose"})

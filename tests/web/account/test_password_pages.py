@@ -62,11 +62,11 @@ def _token_revocations():
 
 
 def test_password_change_page_says_how_many_tokens_remain(client, person):
-    create_token(person, name="Script 1", scopes=["read"])
-    create_token(person, name="Script 2", scopes=["read"])
-    revoked, _raw = create_token(person, name="Ancien", scopes=["read"])
+    create_token(person, actor=person, name="Script 1", scopes=["read"])
+    create_token(person, actor=person, name="Script 2", scopes=["read"])
+    revoked, _raw = create_token(person, actor=person, name="Ancien", scopes=["read"])
     revoke_token(revoked, actor=person)
-    expired, _raw = create_token(person, name="Expiré", scopes=["read"])
+    expired, _raw = create_token(person, actor=person, name="Expiré", scopes=["read"])
     ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(days=1))
     client.force_login(person)
 
@@ -86,7 +86,7 @@ def test_password_change_page_without_tokens_offers_nothing(client, person):
 
 
 def test_password_change_revokes_the_tokens_when_asked(client, person):
-    token, raw = create_token(person, name="Script", scopes=["read"])
+    token, raw = create_token(person, actor=person, name="Script", scopes=["read"])
     client.force_login(person)
 
     changed = _change(client, revoke_tokens="on")
@@ -100,7 +100,7 @@ def test_password_change_revokes_the_tokens_when_asked(client, person):
 
 
 def test_password_change_keeps_the_tokens_unless_asked(client, person):
-    _token, raw = create_token(person, name="Script", scopes=["read"])
+    _token, raw = create_token(person, actor=person, name="Script", scopes=["read"])
     client.force_login(person)
 
     changed = _change(client)
@@ -112,7 +112,7 @@ def test_password_change_keeps_the_tokens_unless_asked(client, person):
 
 
 def test_password_change_refused_revokes_no_token(client, person):
-    _token, raw = create_token(person, name="Script", scopes=["read"])
+    _token, raw = create_token(person, actor=person, name="Script", scopes=["read"])
     client.force_login(person)
 
     refused = _change(client, old_password="nope", revoke_tokens="on")
@@ -124,7 +124,7 @@ def test_password_change_refused_revokes_no_token(client, person):
 
 
 def test_password_reset_page_says_how_many_tokens_remain(client, person):
-    create_token(person, name="Script", scopes=["read"])
+    create_token(person, actor=person, name="Script", scopes=["read"])
 
     response = client.get(_reset_form_url(client, person))
 
@@ -133,8 +133,8 @@ def test_password_reset_page_says_how_many_tokens_remain(client, person):
 
 
 def test_password_reset_revokes_the_tokens_when_asked(client, person):
-    first, raw = create_token(person, name="Script", scopes=["read"])
-    second, _raw = create_token(person, name="Autre", scopes=["write"])
+    first, raw = create_token(person, actor=person, name="Script", scopes=["read"])
+    second, _raw = create_token(person, actor=person, name="Autre", scopes=["write"])
 
     done = _reset(client, _reset_form_url(client, person), revoke_tokens="on")
     api = _me(client, raw)
@@ -147,7 +147,7 @@ def test_password_reset_revokes_the_tokens_when_asked(client, person):
 
 
 def test_password_reset_keeps_the_tokens_unless_asked(client, person):
-    _token, raw = create_token(person, name="Script", scopes=["read"])
+    _token, raw = create_token(person, actor=person, name="Script", scopes=["read"])
 
     done = _reset(client, _reset_form_url(client, person))
     api = _me(client, raw)

@@ -37,7 +37,7 @@ def test_two_factor_remove_by_a_role_that_requires_it_is_refused(client, db, ver
 def test_two_factor_remove_by_a_candidate_removes_it(client, db, verified_login):
     user = candidate()
     verified_login(user)
-    regenerate_recovery_codes(user)
+    regenerate_recovery_codes(user, actor=user)
 
     response = client.post(reverse("web:two_factor_disable"), follow=True)
 
@@ -77,7 +77,7 @@ def test_recovery_codes_regenerate_shows_ten_new_codes_and_kills_the_old(
 ):
     user = UserFactory(roles=[Role.MANAGER])
     verified_login(user)
-    old = regenerate_recovery_codes(user)
+    old = regenerate_recovery_codes(user, actor=user)
 
     response = client.post(reverse("web:recovery_codes"))
 

@@ -85,6 +85,7 @@ def test_invitation_revoke_of_an_accepted_invitation_changes_nothing(client, bos
     )
     invitations.accept_invitation(
         link.rstrip("/").rsplit("/", 1)[1],
+        actor=None,
         password="Une phrase secrète assez longue",
         first_name="Inès",
         last_name="Durand",
