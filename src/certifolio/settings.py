@@ -63,7 +63,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with a site whose doors are the site's own login (accounts/admin_site.py).
+    "certifolio.accounts.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -178,15 +179,21 @@ OTP_STATIC_THROTTLE_FACTOR = 0
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
 API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 90)
 
-# Lockout (django-axes): after AXES_FAILURE_LIMIT failures, the account and the address
-# are each locked for AXES_COOLOFF_TIME hours; resetting the password or a manager's
-# unlock lifts it sooner.
+# Lockout (django-axes): after AXES_FAILURE_LIMIT failures (wrong passwords or second-factor
+# codes) an account is locked for AXES_COOLOFF_TIME hours, from every address; resetting
+# the password or a manager's unlock lifts it sooner. An address alone is throttled only
+# after AXES_ADDRESS_FAILURE_LIMIT failures over all accounts (certifolio's own setting,
+# see accounts/lockout.py), which the people of one office behind one address do not reach.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 100)
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"], "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "certifolio.accounts.lockout.lockout_response"
-AXES_RESET_ON_SUCCESS = True
+# Failures are cleared by a full login (the password, then the second factor if the
+# person uses one), not by the password alone: see accounts/lockout.py.
+AXES_RESET_ON_SUCCESS = False
+AXES_HANDLER = "certifolio.accounts.lockout.LockoutHandler"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "fr"

@@ -7,12 +7,9 @@ from certifolio.web.account.views import LogoutView
 
 urlpatterns = [
     # One way in: the administration's own login and logout give way to the site's, which
-    # carry the lockout and the second factor.
-    path(
-        "admin/login/",
-        RedirectView.as_view(pattern_name="web:login", query_string=True),
-        name="admin_login",
-    ),
+    # carry the lockout and the second factor (the admin site's login redirects there, and
+    # answers 404 to a logged-in person who is not staff: accounts/admin_site.py).
+    path("admin/login/", admin.site.login, name="admin_login"),
     path("admin/logout/", LogoutView.as_view(), name="admin_logout"),
     path(
         "admin/password_change/",

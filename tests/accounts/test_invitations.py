@@ -4,12 +4,14 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from certifolio.accounts.domain import invitations
 from certifolio.accounts.enums import Role
 from certifolio.accounts.models import Invitation, User
+from certifolio.common.models import AuditEvent
 from tests.factories import OrganisationFactory, UserFactory, candidate, manager
 
 NEW_PASSWORD = "Une phrase secrète assez longue"
@@ -123,3 +125,58 @@ def test_non_manager_cannot_invite(client, db):
 
     assert response.status_code == 404
     assert Invitation.objects.count() == 0
+
+
+# One pending invitation per address
+
+
+def test_second_invitation_to_a_pending_address_replaces_the_first(db):
+    boss = manager()
+    first, _link = invitations.create_invitation("ines@example.org", actor=boss, roles=["juror"])
+
+    second, _link = invitations.create_invitation(
+        "Ines@Example.org", actor=boss, roles=["juror", "auditor"]
+    )
+
+    first.refresh_from_db()
+    assert (first.is_pending, first.revoked_at is not None, second.is_pending) == (
+        False,
+        True,
+        True,
+    )
+    assert list(Invitation.objects.filter(revoked_at__isnull=True)) == [second]
+
+
+def test_replacing_an_invitation_is_audited(db):
+    boss = manager()
+    first, _link = invitations.create_invitation("ines@example.org", actor=boss, roles=["juror"])
+
+    second, _link = invitations.create_invitation("ines@example.org", actor=boss, roles=["juror"])
+
+    events = AuditEvent.objects.filter(action__startswith="accounts.invitation").order_by(
+        "sequence"
+    )
+    assert [(event.action, event.object_id, event.actor) for event in events] == [
+        ("accounts.invitation_sent", str(first.uuid), boss),
+        ("accounts.invitation_revoked", str(first.uuid), boss),
+        ("accounts.invitation_sent", str(second.uuid), boss),
+    ]
+    assert events[1].after == {"replaced_by": str(second.uuid)}
+    assert events[2].after["replaces"] == [str(first.uuid)]
+
+
+def test_two_open_invitations_for_one_address_cannot_be_stored(db):
+    boss = manager()
+    invitation, _link = invitations.create_invitation(
+        "ines@example.org", actor=boss, roles=["juror"]
+    )
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Invitation.objects.create(
+            email="ines@example.org",
+            roles=["juror"],
+            token_hash="0" * 64,
+            created_by=boss,
+            expires_at=timezone.now() + timedelta(days=1),
+        )
+    assert list(Invitation.objects.all()) == [invitation]

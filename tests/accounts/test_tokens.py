@@ -5,7 +5,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from certifolio.accounts.domain.tokens import authenticate_token, create_token, revoke_token
+from certifolio.accounts.domain.tokens import (
+    authenticate_token,
+    create_token,
+    revoke_token,
+    revoke_tokens_of,
+)
 from certifolio.accounts.models import ApiToken
 from certifolio.common.models import AuditEvent
 from tests.factories import UserFactory
@@ -222,3 +227,33 @@ def test_revoke_token_twice_keeps_the_first_date(user):
     token.refresh_from_db()
     assert token.revoked_at == first
     assert _actions() == ["api.token_created", "api.token_revoked"]
+
+
+# Revoking all of a person's tokens
+
+
+def test_revoke_tokens_of_revokes_the_usable_tokens_only(user):
+    first, _raw = _create(user, name="Un")
+    second, _raw = _create(user, name="Deux")
+    already, _raw = _create(user, name="Ancien")
+    revoke_token(already, actor=user)
+    other, _raw = _create(UserFactory(), name="D’un autre")
+
+    revoked = revoke_tokens_of(user, actor=user)
+
+    assert [token.pk for token in revoked] == [first.pk, second.pk]
+    assert list(ApiToken.objects.filter(revoked_at__isnull=True).values_list("pk", flat=True)) == [
+        other.pk
+    ]
+    events = AuditEvent.objects.filter(action="api.token_revoked").order_by("sequence")
+    assert [(event.object_id, event.actor) for event in events] == [
+        (str(already.uuid), user),
+        (str(first.uuid), user),
+        (str(second.uuid), user),
+    ]
+
+
+def test_revoke_tokens_of_without_tokens_changes_nothing(user):
+    revoked = revoke_tokens_of(user, actor=user)
+
+    assert (revoked, _actions()) == ([], [])

@@ -1,8 +1,9 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from certifolio.accounts.enums import OrganisationKind, Role
 from certifolio.accounts.models import Organisation, User
@@ -112,3 +113,30 @@ class PeopleFilterForm(forms.Form):
         label=_("Role"), choices=[("", _("All roles")), *Role.choices], required=False
     )
     q = forms.CharField(label=_("Name or e-mail contains"), max_length=100, required=False)
+
+
+class RevokeTokensMixin:
+    """Adds the offer to revoke one's API tokens to a password form, when there are any."""
+
+    def __init__(self, *args, token_count: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.token_count = token_count
+        if token_count:
+            self.fields["revoke_tokens"] = forms.BooleanField(
+                label=ngettext(
+                    "Also revoke my API token", "Also revoke my %(count)d API tokens", token_count
+                )
+                % {"count": token_count},
+                required=False,
+                help_text=_(
+                    "Scripts and tools that use them stop working; create new tokens for them."
+                ),
+            )
+
+
+class PasswordChangeWithTokensForm(RevokeTokensMixin, PasswordChangeForm):
+    pass
+
+
+class SetPasswordWithTokensForm(RevokeTokensMixin, SetPasswordForm):
+    pass

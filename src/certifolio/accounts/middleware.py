@@ -1,6 +1,7 @@
 """Sends a person who still owes a second factor to the page where they give it."""
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
@@ -11,6 +12,7 @@ from certifolio.accounts.domain.twofactor import (
     needs_second_factor,
     requires_two_factor,
 )
+from certifolio.accounts.lockout import is_request_locked, lockout_response
 
 # Pages a person may reach between the password and the second factor.
 OPEN_URL_NAMES = {
@@ -28,6 +30,10 @@ class TwoFactorRequiredMiddleware:
         user = request.user
         if user.is_authenticated and not self._is_open(request) and needs_second_factor(user):
             if request.path.startswith("/api/"):
+                if is_request_locked(request, user):
+                    # Failures elsewhere locked the account: this half-login ends here.
+                    logout(request)
+                    return lockout_response(request)
                 return JsonResponse(
                     {"detail": _("Confirm your second factor before using the API.")},
                     status=401,

@@ -1,6 +1,6 @@
 """Reads of people shared by pages and the API."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from certifolio.accounts.enums import Role
 from certifolio.accounts.models import ApiToken, Invitation, RoleGrant, User
@@ -65,3 +65,14 @@ def token_for(user, uuid) -> ApiToken:
     if not user.is_authenticated:
         raise NotFound
     return find(ApiToken.objects.filter(user=user), uuid=uuid)
+
+
+def latest_invitations() -> QuerySet[Invitation]:
+    """Each invited address once, with its latest invitation (an address invited again
+    has its older invitations revoked), newest first."""
+    latest = Invitation.objects.filter(email=OuterRef("email")).order_by("-created_at", "-pk")
+    return (
+        Invitation.objects.filter(pk=Subquery(latest.values("pk")[:1]))
+        .select_related("organisation", "created_by")
+        .order_by("-created_at", "-pk")
+    )

@@ -1,4 +1,9 @@
-"""Invitations: a manager invites a person, who sets a password from a single-use link."""
+"""Invitations: a manager invites a person, who sets a password from a single-use link.
+
+An address has at most one open invitation (neither accepted nor revoked; the database
+holds it to that): inviting it again revokes the previous one, whose link then says it
+was replaced.
+"""
 
 import hashlib
 import secrets
@@ -7,7 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -46,17 +51,35 @@ def create_invitation(
         raise ValidationError(
             _("Candidates and training-centre staff belong to a training centre: choose one.")
         )
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
-        email=email,
-        first_name=first_name,
-        last_name=last_name,
-        roles=sorted(roles),
-        organisation=organisation,
-        token_hash=_hash(token),
-        created_by=actor,
-        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALIDITY_DAYS),
+    # Locked so that the open invitations replaced here are the ones that stay revoked.
+    replaced = list(
+        Invitation.objects.select_for_update()
+        .filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True)
+        .order_by("created_at", "pk")
     )
+    now = timezone.now()
+    for old in replaced:
+        old.revoked_at = now
+        old.save(update_fields=["revoked_at"])
+    token = secrets.token_urlsafe(32)
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                email=email,
+                first_name=first_name,
+                last_name=last_name,
+                roles=sorted(roles),
+                organisation=organisation,
+                token_hash=_hash(token),
+                created_by=actor,
+                expires_at=now + timedelta(days=settings.INVITATION_VALIDITY_DAYS),
+            )
+    except IntegrityError:
+        # Another invitation to this address was made at the same moment.
+        raise ValidationError(
+            _("%(email)s was invited at the same moment by someone else; see the list.")
+            % {"email": email}
+        ) from None
     link = base_url + reverse("web:invitation_accept", kwargs={"token": token})
     context = {"invitation": invitation, "link": link, "days": settings.INVITATION_VALIDITY_DAYS}
     send_mail(
@@ -65,6 +88,13 @@ def create_invitation(
         from_email=None,
         recipient_list=[email],
     )
+    for old in replaced:
+        record_event(
+            "accounts.invitation_revoked",
+            obj=old,
+            actor=actor,
+            after={"replaced_by": str(invitation.uuid)},
+        )
     record_event(
         "accounts.invitation_sent",
         obj=invitation,
@@ -73,23 +103,48 @@ def create_invitation(
             "email": email,
             "roles": invitation.roles,
             "organisation": str(organisation) if organisation else None,
+            "replaces": [str(old.uuid) for old in replaced],
         },
     )
     return invitation, link
 
 
-def usable_invitation(token: str) -> Invitation | None:
-    """The invitation behind ``token`` if it is neither used, revoked nor expired."""
+def invitation_for_token(token: str) -> Invitation | None:
+    """The invitation behind ``token``, whatever its state; None for an unknown token."""
     return (
-        Invitation.objects.filter(
-            token_hash=_hash(token or ""),
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
+        Invitation.objects.filter(token_hash=_hash(token or ""))
         .select_related("organisation")
         .first()
     )
+
+
+def why_unusable(invitation: Invitation | None) -> str:
+    """Why the link of ``invitation`` cannot open an account, for the invitee; "" if it can."""
+    if invitation is None:
+        return _("This invitation link is invalid, used or expired.")
+    if (
+        invitation.accepted_at is not None
+        or User.objects.filter(email__iexact=invitation.email).exists()
+    ):
+        return _(
+            "This invitation link is not valid: the account of this address is already "
+            "open. Log in with your e-mail address."
+        )
+    if invitation.revoked_at is not None:
+        return _(
+            "This invitation link is not valid: the invitation was withdrawn, or replaced "
+            "by a newer invitation. Use the link of the latest invitation you received."
+        )
+    if invitation.expires_at <= timezone.now():
+        return _("This invitation link is not valid: it has expired.")
+    return ""
+
+
+def usable_invitation(token: str) -> Invitation | None:
+    """The invitation behind ``token`` if it can still open an account: neither used,
+    revoked nor expired, and no account has this address yet."""
+    invitation = invitation_for_token(token)
+    return invitation if invitation is not None and not why_unusable(invitation) else None
 
 
 @transaction.atomic

@@ -1,14 +1,9 @@
 """Changes to people: roles, lockouts, activation. Each is audited."""
 
-from datetime import timedelta
-
-from axes.models import AccessAttempt
-from axes.utils import reset as axes_reset
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from certifolio.accounts.enums import Role
+from certifolio.accounts.lockout import account_is_locked, clear_failures
 from certifolio.accounts.models import RoleGrant, User
 from certifolio.common.audit import record_event
 
@@ -54,16 +49,11 @@ def revoke_role(user: User, *, actor: User | None, role: Role) -> bool:
 @transaction.atomic
 def unlock_account(user: User, *, actor: User | None) -> int:
     """Lift a lockout on the account (the unlock path besides waiting or resetting)."""
-    removed = axes_reset(username=user.email)
+    removed = clear_failures(user)
     record_event("auth.unlocked", obj=user, actor=actor, after={"attempts_cleared": removed})
     return removed
 
 
 def is_locked_out(user) -> bool:
     """Whether the account is locked now (failures within the cool-off period)."""
-    since = timezone.now() - timedelta(hours=float(settings.AXES_COOLOFF_TIME))
-    return AccessAttempt.objects.filter(
-        username=user.email,
-        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-        attempt_time__gte=since,
-    ).exists()
+    return account_is_locked(user.get_username())

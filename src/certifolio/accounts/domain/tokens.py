@@ -18,6 +18,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -124,6 +125,20 @@ def revoke_token(token: ApiToken, *, actor: User | None) -> ApiToken:
         after={"revoked_at": token.revoked_at},
     )
     return token
+
+
+def usable_tokens(user: User) -> QuerySet[ApiToken]:
+    """``user``'s tokens that still work: neither revoked nor expired."""
+    return ApiToken.objects.filter(
+        user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
+@transaction.atomic
+def revoke_tokens_of(user: User, *, actor: User | None) -> list[ApiToken]:
+    """Revoke every usable token of ``user`` (after a password change or reset, say);
+    each revocation is audited. Returns the tokens revoked."""
+    return [revoke_token(token, actor=actor) for token in usable_tokens(user).order_by("pk")]
 
 
 def token_is_usable(token: ApiToken, *, now=None) -> bool:

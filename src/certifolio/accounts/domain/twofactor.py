@@ -24,11 +24,16 @@ def confirmed_totp_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+def uses_second_factor(user) -> bool:
+    """Whether logging in takes a second factor after the password (required or chosen)."""
+    return requires_two_factor(user) or user_has_device(user, confirmed=True)
+
+
 def needs_second_factor(user) -> bool:
     """Logged in with the password, but owing the second factor for this session."""
     if user.is_verified():
         return False
-    return requires_two_factor(user) or user_has_device(user, confirmed=True)
+    return uses_second_factor(user)
 
 
 @transaction.atomic

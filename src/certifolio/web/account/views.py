@@ -3,7 +3,6 @@
 from base64 import b32encode
 
 import segno
-from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, user_login_failed
@@ -14,18 +13,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from certifolio.accounts.domain import invitations, people, twofactor
+from certifolio.accounts.domain import invitations, people, tokens, twofactor
 from certifolio.accounts.forms import (
     AcceptInvitationForm,
     EmailAuthenticationForm,
+    PasswordChangeWithTokensForm,
     SecondFactorForm,
+    SetPasswordWithTokensForm,
     TotpConfirmForm,
 )
-from certifolio.accounts.lockout import lockout_response
+from certifolio.accounts.lockout import clear_failures, is_request_locked, lockout_response
 from certifolio.common.audit import record_event
 
 
@@ -58,24 +60,33 @@ def login_verify(request):
         return redirect(_next_url(request))
     if twofactor.confirmed_totp_device(user) is None:
         return redirect("web:two_factor_setup")
+    credentials = {"username": user.email}
+    if request.method == "POST" and is_request_locked(request, user):
+        # Locked by failures made elsewhere (another session): no code is tried any more.
+        logout(request)
+        return lockout_response(request, credentials=credentials)
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = twofactor.verify_second_factor(user, form.cleaned_data["code"])
         if device is not None:
-            otp_login(request, device)
+            _second_factor_given(request, device)
             record_event("auth.second_factor_verified", obj=user, actor=user)
             return redirect(_next_url(request))
         # A wrong code counts as a failed login towards the lockout of the account.
-        credentials = {"username": user.email}
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
-        AxesProxyHandler.update_request(request)
-        if AxesProxyHandler.is_locked(request, credentials):
+        if is_request_locked(request, user):
             logout(request)
-            return lockout_response(request)
+            return lockout_response(request, credentials=credentials)
         form.add_error("code", _("This code is not valid. Check the time on your phone."))
     return render(
         request, "web/accounts/login_verify.html", {"form": form, "next": _next_url(request)}
     )
+
+
+def _second_factor_given(request, device) -> None:
+    """The login is complete: the session is verified and the failed attempts forgotten."""
+    otp_login(request, device)
+    clear_failures(request.user)
 
 
 def _qr_svg(device) -> str:
@@ -96,7 +107,7 @@ def two_factor_setup(request):
     if request.method == "POST" and form.is_valid():
         codes = twofactor.confirm_totp_device(device, actor=user, code=form.cleaned_data["code"])
         if codes is not None:
-            otp_login(request, device)
+            _second_factor_given(request, device)
             return render(
                 request,
                 "web/accounts/recovery_codes.html",
@@ -158,13 +169,45 @@ def two_factor_disable(request):
     return redirect("web:two_factor")
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class TokenOfferMixin:
+    """A password page that says how many API tokens remain and offers to revoke them."""
+
+    def token_owner(self):
+        raise NotImplementedError
+
+    def get_form_kwargs(self):
+        owner = self.token_owner()
+        count = tokens.usable_tokens(owner).count() if owner is not None else 0
+        return {**super().get_form_kwargs(), "token_count": count}
+
+    def revoke_tokens_if_asked(self, form) -> None:
+        if not form.cleaned_data.get("revoke_tokens"):
+            return
+        user = self.token_owner()
+        revoked = tokens.revoke_tokens_of(user, actor=user)
+        messages.success(
+            self.request,
+            ngettext(
+                "%(count)d API token was revoked.",
+                "%(count)d API tokens were revoked.",
+                len(revoked),
+            )
+            % {"count": len(revoked)},
+        )
+
+
+class PasswordChangeView(TokenOfferMixin, auth_views.PasswordChangeView):
     template_name = "web/accounts/password_change.html"
     success_url = reverse_lazy("web:password_change_done")
+    form_class = PasswordChangeWithTokensForm
+
+    def token_owner(self):
+        return self.request.user
 
     def form_valid(self, form):
         response = super().form_valid(form)
         record_event("auth.password_changed", obj=self.request.user, actor=self.request.user)
+        self.revoke_tokens_if_asked(form)
         return response
 
 
@@ -183,15 +226,21 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "web/accounts/password_reset_done.html"
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(TokenOfferMixin, auth_views.PasswordResetConfirmView):
     template_name = "web/accounts/password_reset_confirm.html"
     success_url = reverse_lazy("web:password_reset_complete")
+    form_class = SetPasswordWithTokensForm
+
+    def token_owner(self):
+        # The person of the link; None when the link is not valid.
+        return self.user
 
     def form_valid(self, form):
         response = super().form_valid(form)
         # Resetting the password is the self-service way out of a lockout.
         people.unlock_account(form.user, actor=form.user)
         record_event("auth.password_reset", obj=form.user, actor=form.user)
+        self.revoke_tokens_if_asked(form)
         return response
 
 
@@ -201,9 +250,11 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 @sensitive_post_parameters("password1", "password2")
 def invitation_accept(request, token):
-    invitation = invitations.usable_invitation(token)
-    if invitation is None:
-        return render(request, "web/accounts/invitation_invalid.html", status=404)
+    invitation = invitations.invitation_for_token(token)
+    problem = invitations.why_unusable(invitation)
+    if problem:
+        # Said at once, before any form: used, withdrawn or replaced, expired, unknown.
+        return _invitation_invalid(request, problem)
     if request.user.is_authenticated:
         logout(request)
     form = AcceptInvitationForm(
@@ -220,14 +271,18 @@ def invitation_accept(request, token):
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
             )
-        except ValidationError:
-            return render(request, "web/accounts/invitation_invalid.html", status=404)
+        except ValidationError as error:
+            return _invitation_invalid(request, " ".join(error.messages))
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Your account is ready."))
         return redirect("web:home")
     return render(
         request, "web/accounts/invitation_accept.html", {"form": form, "invitation": invitation}
     )
+
+
+def _invitation_invalid(request, problem: str):
+    return render(request, "web/accounts/invitation_invalid.html", {"problem": problem}, status=404)
 
 
 @login_required

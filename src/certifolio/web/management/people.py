@@ -12,8 +12,12 @@ from django.views.decorators.http import require_POST
 from certifolio.accounts.domain import invitations, people, twofactor
 from certifolio.accounts.enums import Role
 from certifolio.accounts.forms import InvitationForm, PeopleFilterForm, RoleForm
-from certifolio.accounts.models import Invitation
-from certifolio.accounts.queries import invitation_for, people_list, person_for
+from certifolio.accounts.queries import (
+    invitation_for,
+    latest_invitations,
+    people_list,
+    person_for,
+)
 from certifolio.common.lookups import require_perm
 
 MANAGE_PEOPLE = "accounts.manage_people"
@@ -97,9 +101,7 @@ def invitation_list(request):
                 request, _("An invitation was sent to %(email)s.") % {"email": invitation.email}
             )
             return redirect("web:invitations")
-    pending = Invitation.objects.select_related("organisation", "created_by").order_by(
-        "-created_at"
-    )[:100]
+    pending = latest_invitations()[:100]
     return render(request, "web/people/invitations.html", {"form": form, "invitations": pending})
 
 
