@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from certifolio.accounts.models import User
 from certifolio.common.audit import record_event
+from certifolio.common.models import clean_only
 from certifolio.portfolio import files
 from certifolio.portfolio.models import Case, Evidence, Portfolio, PresentationSupport
 from certifolio.referential.models import Block
@@ -39,6 +40,13 @@ def add_evidence(
     return add_evidence_files(case, uploads=[upload], actor=actor, description=description)[0]
 
 
+def _checked_description(description: str) -> str:
+    """The description given to a batch of evidence, stripped, as the model accepts it."""
+    description = (description or "").strip()
+    clean_only(Evidence(description=description), "description")
+    return description
+
+
 def add_evidence_files(
     case: Case, *, actor: User | None, uploads: list[UploadedFile], description: str = ""
 ) -> list[Evidence]:
@@ -47,6 +55,7 @@ def add_evidence_files(
     Raises one ValidationError listing every refusal (each message names its file).
     """
     owner = case.portfolio.candidate
+    description = _checked_description(description)
     checked, errors = [], []
     for upload in uploads:
         try:

@@ -101,7 +101,7 @@ def evidence_upload(request, uuid):
             case,
             uploads=request.FILES.getlist("files"),
             actor=request.user,
-            description=request.POST.get("description", "").strip()[:300],
+            description=request.POST.get("description", ""),
         )
     except ValidationError as error:
         return _refused(request, error.messages, back)
