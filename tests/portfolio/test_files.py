@@ -538,6 +538,16 @@ def test_zip_with_dotted_names_inside_is_accepted():
         ("\x00\x01", "fichier"),
         ("a" * 200 + ".pdf", "a" * 146 + ".pdf"),
         ("b" * 200, "b" * 150),
+        ("CON.txt", "_CON.txt"),
+        ("nul", "_nul"),
+        ("Com1.tar.gz", "_Com1.tar.gz"),
+        ("LPT9 .log", "_LPT9 .log"),
+        ("aux", "_aux"),
+        ("CONSOLE.txt", "CONSOLE.txt"),
+        ("console", "console"),
+        ('plan <v2>: "final" | ok?*.pdf', "plan _v2__ _final_ _ ok__.pdf"),
+        ("fin.", "fin"),
+        ("fin. . ", "fin"),
     ],
 )
 def test_sanitise_name(given_name, expected):
@@ -553,6 +563,14 @@ def test_sanitised_names_are_always_safe(name):
     assert "\\" not in clean
     assert not clean.startswith((".", " "))
     assert [char for char in clean if unicodedata.category(char).startswith("C")] == []
+
+
+def test_check_upload_of_a_name_not_in_utf8_says_so():
+    # What web/uploads.py makes of a name whose bytes are not UTF-8 (Latin-1 "été").
+    assert refusal("rapport \ufffdt\ufffd.pdf", PDF) == [
+        "The name of “rapport \ufffdt\ufffd.pdf” is not valid UTF-8: some of its characters "
+        "(shown as “\ufffd”) could not be read. Rename the file and send it again."
+    ]
 
 
 def test_check_upload_names_the_file_by_its_clean_name():

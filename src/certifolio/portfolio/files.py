@@ -38,6 +38,14 @@ CHUNK_SIZE = 256 * 1024
 HEAD_SIZE = 8192
 FALLBACK_NAME = "fichier"
 NAME_MAX_LENGTH = 150
+# What Windows refuses in a file name, and its device names (with any extension).
+WINDOWS_FORBIDDEN = re.compile(r'[<>:"|?*]')
+WINDOWS_DEVICES = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+    + [f"{device}{digit}" for device in ("COM", "LPT") for digit in "0123456789¹²³"]
+)
+# What a name holds where its bytes were not valid UTF-8 (see web/uploads.py).
+REPLACEMENT_CHARACTER = "\ufffd"
 # ZIP listings: refused beyond these (the archive is never extracted here, but whoever
 # extracts it later must not be flooded or tricked).
 ZIP_MAX_ENTRIES = 10_000
@@ -187,7 +195,20 @@ def sanitise_name(name: str) -> str:
             name = stem[: NAME_MAX_LENGTH - len(extension) - 1].rstrip(". ") + "." + extension
         else:
             name = name[:NAME_MAX_LENGTH].rstrip(". ")
-    return name or FALLBACK_NAME
+    return _windows_safe(name) or FALLBACK_NAME
+
+
+def _windows_safe(name: str) -> str:
+    """``name`` as Windows can save it: no reserved character, device name or final dot.
+
+    ``CON.txt`` or ``nul`` would open a device rather than a file there: they become
+    ``_CON.txt`` and ``_nul``.
+    """
+    name = WINDOWS_FORBIDDEN.sub("_", name).rstrip(". ")
+    stem = name.split(".", 1)[0].rstrip(" ")
+    if stem.upper() in WINDOWS_DEVICES:
+        name = "_" + name
+    return name[:NAME_MAX_LENGTH]
 
 
 def extension_of(name: str) -> str:
@@ -595,6 +616,14 @@ def max_file_bytes() -> int:
     return settings.PORTFOLIO_MAX_FILE_MB * MB
 
 
+def max_batch_bytes() -> int:
+    """What one upload of several files may weigh in all (4 × the file limit by default)."""
+    megabytes = getattr(settings, "PORTFOLIO_MAX_BATCH_MB", None)
+    if megabytes is None:
+        megabytes = 4 * settings.PORTFOLIO_MAX_FILE_MB
+    return megabytes * MB
+
+
 def quota_bytes() -> int:
     return settings.PORTFOLIO_QUOTA_MB * MB
 
@@ -605,7 +634,17 @@ def check_upload(upload) -> CheckedUpload:
     Raises ValidationError (naming the file) for an empty or oversized file, a type not
     accepted, or an extension that does not match the content.
     """
-    name = sanitise_name(getattr(upload, "name", "") or "")
+    given_name = getattr(upload, "name", "") or ""
+    name = sanitise_name(given_name)
+    if REPLACEMENT_CHARACTER in given_name:
+        raise ValidationError(
+            _(
+                "The name of “%(name)s” is not valid UTF-8: some of its characters (shown "
+                "as “\ufffd”) could not be read. Rename the file and send it again."
+            ),
+            code="name_encoding",
+            params={"name": name},
+        )
     limit = max_file_bytes()
     digest, size, head = hashlib.sha256(), 0, b""
     for chunk in upload.chunks(CHUNK_SIZE):
