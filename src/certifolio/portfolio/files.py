@@ -689,6 +689,15 @@ def quota_errors(owner, checked: list[CheckedUpload], *, except_support=None) ->
 
     A content the owner already has costs nothing, nor does a second copy in the batch.
     """
+    return [
+        message for _index, message in quota_refusals(owner, checked, except_support=except_support)
+    ]
+
+
+def quota_refusals(
+    owner, checked: list[CheckedUpload], *, except_support=None
+) -> list[tuple[int, str]]:
+    """(position in ``checked``, message) of the uploads that do not fit in the quota."""
     quota = quota_bytes()
     used = candidate_usage_bytes(owner, except_support=except_support)
     owned = set(
@@ -697,21 +706,24 @@ def quota_errors(owner, checked: list[CheckedUpload], *, except_support=None) ->
         .values_list("sha256", flat=True)
     )
     errors = []
-    for item in checked:
+    for index, item in enumerate(checked):
         if item.sha256 in owned:
             continue
         if used + item.size > quota:
             errors.append(
-                _(
-                    "“%(name)s” does not fit in your storage space: %(used)s of %(quota)s are "
-                    "used, and it takes %(size)s."
+                (
+                    index,
+                    _(
+                        "“%(name)s” does not fit in your storage space: %(used)s of %(quota)s are "
+                        "used, and it takes %(size)s."
+                    )
+                    % {
+                        "name": item.name,
+                        "used": filesizeformat(used),
+                        "quota": filesizeformat(quota),
+                        "size": filesizeformat(item.size),
+                    },
                 )
-                % {
-                    "name": item.name,
-                    "used": filesizeformat(used),
-                    "quota": filesizeformat(quota),
-                    "size": filesizeformat(item.size),
-                }
             )
             continue
         used += item.size
