@@ -501,6 +501,38 @@ def test_zip_of_each_usual_method_is_accepted(compression):
     assert files.check_upload(upload("projet.zip", content)).kind.name == "zip"
 
 
+class Unseekable(io.RawIOBase):
+    """Where zipfile writes an archive as a stream: sizes go in data descriptors."""
+
+    def __init__(self):
+        self.data = bytearray()
+
+    def writable(self):
+        return True
+
+    def write(self, chunk):
+        self.data += chunk
+        return len(chunk)
+
+
+def test_zip64_and_streamed_archives_are_accepted():
+    zip64 = io.BytesIO()
+    with zipfile.ZipFile(zip64, "w", zipfile.ZIP_DEFLATED) as zipped:
+        with zipped.open("notes.txt", "w", force_zip64=True) as entry:
+            entry.write(b"Notes de r\xc3\xa9union\n" * 1000)
+        zipped.writestr("README.md", "# Projet\n")
+    streamed = Unseekable()
+    with zipfile.ZipFile(streamed, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("notes.txt", "Notes\n" * 1000)
+
+    kinds = [
+        files.check_upload(upload(name, content)).kind.name
+        for name, content in [("a.zip", zip64.getvalue()), ("b.zip", bytes(streamed.data))]
+    ]
+
+    assert kinds == ["zip", "zip"]
+
+
 def test_zip_with_a_method_that_cannot_be_checked_is_refused():
     content = archive({"notes.txt": "Notes\n" * 100}, compression=zipfile.ZIP_LZMA)
 

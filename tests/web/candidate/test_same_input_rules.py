@@ -8,10 +8,8 @@ neither stores anything.
 import json
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 
 from certifolio.portfolio.domain.cases import choose_blocks, create_case, open_portfolio
 from certifolio.portfolio.enums import CaseKind
@@ -21,12 +19,6 @@ from tests.factories import OrganisationFactory, candidate
 
 API = "/api/v1"
 ENGLISH = {"accept-language": "en"}
-
-
-@pytest.fixture(autouse=True)
-def _restore_language():
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

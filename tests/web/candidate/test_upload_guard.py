@@ -6,9 +6,7 @@ Each rule is checked on the page and on the API.
 import hashlib
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 
 from certifolio.portfolio.domain.cases import create_case, open_portfolio
 from certifolio.portfolio.enums import CaseKind
@@ -19,12 +17,6 @@ PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R
 BOUNDARY = "BoUnDaRy"
 XHR = {"x-requested-with": "XMLHttpRequest"}
 ENGLISH = {"accept-language": "en"}
-
-
-@pytest.fixture(autouse=True)
-def _restore_language():
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
