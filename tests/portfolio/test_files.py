@@ -750,10 +750,18 @@ def test_content_the_candidate_already_has_costs_no_quota(case, owner, settings)
     settings.PORTFOLIO_QUOTA_MB = 1
     content = kilobytes(600)
     add_evidence(case, upload=upload("a.pdf", content), actor=owner)
+    block = case.portfolio.version.block_set.get(code="BC01")
 
-    add_evidence(case, upload=upload("copie.pdf", content), actor=owner)
+    # The same content again, as a support (the portfolio refuses it twice as evidence).
+    set_presentation_support(
+        case.portfolio, block=block, upload=upload("copie.pdf", content), actor=owner
+    )
 
-    assert (Evidence.objects.count(), files.candidate_usage_bytes(owner)) == (2, len(content))
+    assert (
+        Evidence.objects.count(),
+        PresentationSupport.objects.count(),
+        files.candidate_usage_bytes(owner),
+    ) == (1, 1, len(content))
 
 
 def test_usage_counts_each_content_once_across_evidence_and_supports(case, owner):
@@ -806,6 +814,8 @@ def test_add_evidence_files_is_all_or_nothing(case, owner):
         )
 
     assert caught.value.messages == [
+        "Nothing was added: 2 of the 3 files are refused. Each file:",
+        "“bon.pdf”: accepted, but not added, as the batch is refused.",
         "“vide.txt” is empty.",
         "“x.pdf” is named as a .pdf file, but its content is a PNG image: rename it to end in "
         ".png.",
