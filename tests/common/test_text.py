@@ -52,7 +52,7 @@ def test_create_token_with_a_control_character_in_its_name_is_refused(db):
     user = UserFactory()
 
     with pytest.raises(ValidationError) as caught:
-        create_token(user, name="Script\x1b[31m", scopes=["read"])
+        create_token(user, actor=user, name="Script\x1b[31m", scopes=["read"])
 
     assert caught.value.code == "name"
     assert ApiToken.objects.count() == 0

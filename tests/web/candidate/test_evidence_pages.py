@@ -14,7 +14,7 @@ from certifolio.portfolio.domain.cases import create_case, open_portfolio
 from certifolio.portfolio.domain.evidence import add_evidence, set_presentation_support
 from certifolio.portfolio.enums import CaseKind
 from certifolio.portfolio.models import Evidence, PresentationSupport, StoredFile
-from certifolio.referential.domain import load_referential
+from certifolio.referential.domain.loading import load_referential
 from certifolio.web.candidate.evidence import _page_url
 from tests.factories import OrganisationFactory, UserFactory, candidate, centre_staff, manager
 
@@ -261,9 +261,12 @@ def test_same_content_in_another_portfolio_of_the_candidate_is_accepted(
 ):
     document = copy.deepcopy(seed_document)
     document["certification"]["slug"] = "autre-titre"
-    other = load_referential(document).version
+    other = load_referential(document, actor=None)[0]
     other_case = create_case(
-        open_portfolio(owner, version=other), actor=owner, title="Autre", kind=CaseKind.COMPANY
+        open_portfolio(owner, actor=owner, version=other)[0],
+        actor=owner,
+        title="Autre",
+        kind=CaseKind.COMPANY,
     )
     client.force_login(owner)
 

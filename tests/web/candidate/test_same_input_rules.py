@@ -24,7 +24,7 @@ ENGLISH = {"accept-language": "en"}
 @pytest.fixture
 def world(seed_version):
     owner = candidate(OrganisationFactory(name="Lyon"))
-    portfolio = open_portfolio(owner, version=seed_version)
+    portfolio, _created = open_portfolio(owner, actor=owner, version=seed_version)
     block = seed_version.block_set.get(code="BC01")
     choose_blocks(portfolio, blocks=[block], actor=owner)
     case = create_case(portfolio, actor=owner, title="Migration", kind=CaseKind.COMPANY)

@@ -22,7 +22,7 @@ ENGLISH = {"accept-language": "en"}
 @pytest.fixture
 def case(seed_version):
     owner = candidate(OrganisationFactory(name="Lyon"))
-    portfolio = open_portfolio(owner, version=seed_version)
+    portfolio, _created = open_portfolio(owner, actor=owner, version=seed_version)
     return create_case(portfolio, actor=owner, title="Migration", kind=CaseKind.COMPANY)
 
 
