@@ -9,12 +9,11 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
 from ninja import Field, Schema
 from pydantic import ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from certifolio.common.text import check_storable_text
+from certifolio.common.text import unstorable_text_message
 from certifolio.referential.enums import CertificationStatus, VersionStatus
 from certifolio.referential.models import (
     Block,
@@ -37,10 +36,9 @@ class InputSchema(Schema):
     @classmethod
     def _storable_text(cls, value, info: ValidationInfo):
         for text in _strings(value):
-            try:
-                check_storable_text(text, label=info.field_name, multiline=True)
-            except ValidationError as error:
-                raise PydanticCustomError("unstorable_character", error.messages[0]) from None
+            message = unstorable_text_message(text, label=info.field_name, multiline=True)
+            if message is not None:
+                raise PydanticCustomError("unstorable_character", message)
         return value
 
 

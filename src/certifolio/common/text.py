@@ -47,9 +47,16 @@ def check_storable_text(text: str, *, label: str, multiline: bool) -> None:
     The message names the field (``label``) and the character by its code point, since
     it cannot be shown itself.
     """
+    message = unstorable_text_message(text, label=label, multiline=multiline)
+    if message is not None:
+        raise ValidationError(message, code="unstorable_character")
+
+
+def unstorable_text_message(text: str, *, label: str, multiline: bool) -> str | None:
+    """The message refusing ``text`` (see ``check_storable_text``), None if it is fine."""
     char = unstorable_character(text, multiline=multiline)
     if char is None:
-        return
+        return None
     if multiline:
         message = _(
             "“%(field)s” holds a character that cannot be stored (%(char)s, a control "
@@ -61,8 +68,4 @@ def check_storable_text(text: str, *, label: str, multiline: bool) -> None:
             "“%(field)s” holds a character that cannot be stored (%(char)s, a control "
             "character, a line break or half of an encoded character): remove it."
         )
-    raise ValidationError(
-        message,
-        code="unstorable_character",
-        params={"field": label, "char": describe_character(char)},
-    )
+    return message % {"field": label, "char": describe_character(char)}
