@@ -66,7 +66,7 @@ def test_candidate_builds_submits_and_verifies_a_portfolio(
     page.get_by_label("Fichiers à ajouter").set_input_files([str(too_large)])
     page.get_by_role("button", name="Envoyer", exact=True).click()
     page.get_by_text(
-        "« enregistrement.pdf » est trop volumineux : la limite est de 1,0\xa0Mio par "
+        "« enregistrement.pdf » est trop volumineux\u202f: la limite est de 1,0\xa0Mio par "
         "fichier. Rien n’a été envoyé."
     ).wait_for()
 
@@ -76,7 +76,7 @@ def test_candidate_builds_submits_and_verifies_a_portfolio(
     page.get_by_role("link", name="schema.sql", exact=True).wait_for()
     assert page.get_by_role("link", name="cahier-des-charges.pdf", exact=True).is_visible()
     assert page.get_by_text(
-        "2 fichiers ajoutés : « cahier-des-charges.pdf », « schema.sql »."
+        "2 fichiers ajoutés\u202f: « cahier-des-charges.pdf », « schema.sql »."
     ).is_visible()
 
     # Coverage before: every criterion of BC01 lacks evidence.

@@ -88,7 +88,7 @@ def test_owner_uploads_two_files_in_one_request(client, case, owner):
     assert list(case.evidence.values_list("name", flat=True)) == ["bilan.pdf", "annexe.pdf"]
     assert StoredFile.objects.count() == 2
     assert [str(message) for message in response.wsgi_request._messages] == [
-        "2 fichiers ajoutés : « bilan.pdf », « annexe.pdf »."
+        "2 fichiers ajoutés\u202f: « bilan.pdf », « annexe.pdf »."
     ]
 
 
@@ -209,8 +209,8 @@ def test_mixed_batch_says_nothing_was_added_and_gives_each_verdict(client, case,
     assert (response.status_code, response.json()["errors"]) == (
         400,
         [
-            "Rien n’a été ajouté : 1 des 2 fichiers est refusé. Fichier par fichier :",
-            "« schema.png » : accepté, mais pas ajouté, puisque l’envoi est refusé.",
+            "Rien n’a été ajouté\u202f: 1 des 2 fichiers est refusé. Fichier par fichier\u202f:",
+            "« schema.png »\u202f: accepté, mais pas ajouté, puisque l’envoi est refusé.",
             "« outil.exe » est un programme, et les programmes ne sont pas acceptés.",
         ],
     )
@@ -228,7 +228,7 @@ def test_upload_of_a_content_already_in_the_portfolio_is_refused(client, evidenc
     assert (response.status_code, response.json()["errors"]) == (
         400,
         [
-            "« copie.pdf » est déjà dans ce portfolio : « bilan final.pdf », dans le cas "
+            "« copie.pdf » est déjà dans ce portfolio\u202f: « bilan final.pdf », dans le cas "
             "« Migration », a le même contenu."
         ],
     )
@@ -247,9 +247,9 @@ def test_upload_of_the_same_content_twice_in_a_batch_is_refused(client, case, ow
     assert (response.status_code, response.json()["errors"]) == (
         400,
         [
-            "Rien n’a été ajouté : 1 des 2 fichiers est refusé. Fichier par fichier :",
-            "« bilan.pdf » : accepté, mais pas ajouté, puisque l’envoi est refusé.",
-            "« copie du bilan.pdf » a le même contenu que « bilan.pdf » : envoyez-le une "
+            "Rien n’a été ajouté\u202f: 1 des 2 fichiers est refusé. Fichier par fichier\u202f:",
+            "« bilan.pdf »\u202f: accepté, mais pas ajouté, puisque l’envoi est refusé.",
+            "« copie du bilan.pdf » a le même contenu que « bilan.pdf »\u202f: envoyez-le une "
             "seule fois.",
         ],
     )
@@ -282,7 +282,7 @@ def test_upload_by_script_leaves_a_success_message_for_the_reloaded_page(client,
 
     page = client.get(reverse("web:case", kwargs={"uuid": case.uuid}))
 
-    assert "1 fichier ajouté : « bilan.pdf »." in page.text
+    assert "1 fichier ajouté\u202f: « bilan.pdf »." in page.text
 
 
 def test_upload_refused_to_others(client, case, centre):
@@ -420,7 +420,7 @@ def test_removal_asks_for_confirmation_first(client, evidence, owner):
     response = client.get(delete_url(evidence))
 
     assert response.status_code == 200
-    assert "Retirer le fichier « bilan final.pdf » du cas « Migration » ?" in response.text
+    assert "Retirer le fichier « bilan final.pdf » du cas « Migration »\u202f?" in response.text
     assert f'<a href="{_page_url("web:case", uuid=evidence.case.uuid)}">Annuler</a>' in (
         response.text
     )
@@ -569,7 +569,10 @@ def test_presentation_support_removal_asks_for_confirmation_first(client, suppor
     response = client.get(reverse("web:support_delete", kwargs={"uuid": support.uuid}))
 
     assert response.status_code == 200
-    assert "Retirer « soutenance.pdf », le support de présentation du bloc BC01 ?" in response.text
+    assert (
+        "Retirer « soutenance.pdf », le support de présentation du bloc BC01\u202f?"
+        in response.text
+    )
     assert PresentationSupport.objects.count() == 1
 
 

@@ -138,7 +138,7 @@ def test_evidence_page_upload_too_large_is_refused_before_reading(owner_client, 
 
     assert response.status_code == 413
     assert (
-        "Ces fichiers sont trop volumineux pour être envoyés ensemble : la limite est de "
+        "Ces fichiers sont trop volumineux pour être envoyés ensemble\u202f: la limite est de "
         "1,0\xa0Mio par fichier et de 4,0\xa0Mio par envoi. Rien n’a été reçu"
     ) in response.text
     assert Evidence.objects.count() == 0

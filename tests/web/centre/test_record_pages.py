@@ -367,6 +367,6 @@ def test_a_control_character_in_a_name_is_refused(client, people, login):
         "birth_name": [
             "« nom de naissance » contient un caractère qui ne peut pas être enregistré "
             "(U+001B, un caractère de contrôle, un retour à la ligne ou la moitié d’un "
-            "caractère codé) : supprimez-le."
+            "caractère codé)\u202f: supprimez-le."
         ]
     }
