@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "certifolio.common.context.RequestContextMiddleware",
     "certifolio.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view reads a body: refuses oversized uploads, repairs part headers.
+    "certifolio.web.uploads.UploadGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "certifolio.web.errors.AuditTrailBrokenMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.

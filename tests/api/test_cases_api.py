@@ -185,7 +185,10 @@ def test_case_list_query_count_constant(owner_client, world, django_assert_num_q
         added = cases.create_case(
             world.portfolio, actor=world.owner, title=f"Cas {index}", kind=CaseKind.COMPANY
         )
-        evidence.add_evidence(added, upload=text(f"notes-{index}.txt"), actor=world.owner)
+        # A content of its own each: the portfolio refuses the same content twice.
+        evidence.add_evidence(
+            added, upload=text(f"notes-{index}.txt", f"Notes {index}\n"), actor=world.owner
+        )
 
     # Session, user, roles and both kinds of second-factor devices (the middleware's
     # checks), the portfolio, then the cases and their evidence with its files.

@@ -45,11 +45,31 @@ def test_evidence_upload_is_all_or_nothing(owner_client, world):
         files={"files": [text(), SimpleUploadedFile("outil.pdf", b"\x7fELF\x02\x01")]},
     )
 
-    message = "“outil.pdf” is a program, and programs are not accepted."
+    messages = [
+        "Nothing was added: 1 of the 2 files is refused. Each file:",
+        "“notes.txt”: accepted, but not added, as the batch is refused.",
+        "“outil.pdf” is a program, and programs are not accepted.",
+    ]
     assert (response.status_code, response.json()) == (
         422,
-        {"detail": message, "errors": [message], "fields": {}},
+        {"detail": " ".join(messages), "errors": messages, "fields": {}},
     )
+    assert list(world.case.evidence.values_list("name", flat=True)) == ["plan.pdf"]
+
+
+def test_evidence_upload_of_a_content_already_in_the_portfolio_is_refused(owner_client, world):
+    response = call(
+        owner_client,
+        "post",
+        f"/cases/{world.case.uuid}/evidence",
+        files={"files": [pdf("copie du plan.pdf")]},
+    )
+
+    message = (
+        "“copie du plan.pdf” is already in this portfolio: “plan.pdf”, in the case “Refonte "
+        "du SI”, has the same content."
+    )
+    assert (response.status_code, response.json()["errors"]) == (422, [message])
     assert list(world.case.evidence.values_list("name", flat=True)) == ["plan.pdf"]
 
 

@@ -39,9 +39,12 @@ def _map(page, section_title, criterion_label, justification):
 
 
 def test_candidate_builds_submits_and_verifies_a_portfolio(
-    live_server, candidate_portfolio, page, tmp_path
+    live_server, candidate_portfolio, page, tmp_path, settings
 ):
     user, portfolio = candidate_portfolio
+    settings.PORTFOLIO_MAX_FILE_MB = 1
+    too_large = tmp_path / "enregistrement.pdf"
+    too_large.write_bytes(b"%PDF-1.4\n" + bytes(2 * 1024 * 1024))
     specification = tmp_path / "cahier-des-charges.pdf"
     specification.write_bytes(minimal_pdf("Cahier des charges", ["Besoins du client"]))
     schema = tmp_path / "schema.sql"
@@ -59,11 +62,22 @@ def test_candidate_builds_submits_and_verifies_a_portfolio(
     page.get_by_role("button", name="Créer le cas").click()
     page.get_by_role("heading", level=1, name="Refonte du SI d’une PME").wait_for()
 
+    # A file over the limit is refused by the page before anything is sent.
+    page.get_by_label("Fichiers à ajouter").set_input_files([str(too_large)])
+    page.get_by_role("button", name="Envoyer", exact=True).click()
+    page.get_by_text(
+        "« enregistrement.pdf » est trop volumineux\u202f: la limite est de 1,0\xa0Mio par "
+        "fichier. Rien n’a été envoyé."
+    ).wait_for()
+
     # Upload two files at once (the script sends them with a progress bar).
     page.get_by_label("Fichiers à ajouter").set_input_files([str(specification), str(schema)])
     page.get_by_role("button", name="Envoyer", exact=True).click()
-    page.get_by_role("link", name="schema.sql").wait_for()
-    assert page.get_by_role("link", name="cahier-des-charges.pdf").is_visible()
+    page.get_by_role("link", name="schema.sql", exact=True).wait_for()
+    assert page.get_by_role("link", name="cahier-des-charges.pdf", exact=True).is_visible()
+    assert page.get_by_text(
+        "2 fichiers ajoutés\u202f: « cahier-des-charges.pdf », « schema.sql »."
+    ).is_visible()
 
     # Coverage before: every criterion of BC01 lacks evidence.
     page.goto(live_server.url + f"/portfolio/{portfolio.uuid}/coverage/")

@@ -4,6 +4,7 @@ import hashlib
 import io
 import stat
 import struct
+import tracemalloc
 import unicodedata
 import zipfile
 import zlib
@@ -402,6 +403,145 @@ def test_damaged_zip_is_refused():
     assert refusal("sources.zip", content) == ["“sources.zip” is a damaged ZIP archive."]
 
 
+# Forged headers: the sizes a ZIP declares are patched in its bytes, as an attacker would.
+LOCAL_SIZES = 18  # compressed size, then uncompressed size, in the local file header
+CENTRAL_SIZES = 20  # the same two, in the central directory's header
+
+
+def patched(content: bytes, *, local=None, central=None, local_name=None) -> bytes:
+    """``content`` with its first entry's (compressed, uncompressed) sizes replaced."""
+    data = bytearray(content)
+    central_at = data.index(b"PK\x01\x02")
+    if local is not None:
+        struct.pack_into("<II", data, LOCAL_SIZES, *local)
+    if central is not None:
+        struct.pack_into("<II", data, central_at + CENTRAL_SIZES, *central)
+    if local_name is not None:
+        data[30 : 30 + len(local_name)] = local_name
+    return bytes(data)
+
+
+def sizes(content: bytes) -> tuple[int, int]:
+    entry = zipfile.ZipFile(io.BytesIO(content)).infolist()[0]
+    return entry.compress_size, entry.file_size
+
+
+def test_zip_under_stating_its_sizes_is_measured_by_what_it_expands_to(settings):
+    settings.PORTFOLIO_ZIP_MAX_UNCOMPRESSED_MB = 1
+    random = hashlib.sha256(b"seed").digest() * (64 * 1024)  # 2 MB, compressed about 64 KB
+    content = archive({"data.bin": random})
+    compressed, _size = sizes(content)
+    # Both headers say 2 MB is 60 KB: the ratio and the total on paper pass.
+    forged = patched(content, local=(compressed, 60_000), central=(compressed, 60_000))
+
+    assert refusal("donnees.zip", forged) == [
+        "“donnees.zip” would expand to more than 1.0\xa0MB, the limit for an archive."
+    ]
+
+
+def test_zip_whose_content_is_larger_than_declared_is_refused_in_bounded_memory():
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zipped,
+        zipped.open("zeros.bin", "w", force_zip64=False) as entry,
+    ):
+        for _chunk in range(100):
+            entry.write(bytes(1024 * 1024))  # 100 MB of zeros: about 100 KB compressed
+    content = buffer.getvalue()
+    compressed, _size = sizes(content)
+    forged = patched(content, local=(compressed, 1_000), central=(compressed, 1_000))
+    tracemalloc.start()
+
+    messages = refusal("zeros.zip", forged)
+
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert messages == [
+        "“zeros.zip” is a forged or damaged ZIP archive: its headers disagree about “zeros.bin”."
+    ]
+    assert peak < 8 * 1024 * 1024
+
+
+def test_zip_whose_local_and_central_sizes_differ_is_refused():
+    content = archive({"notes.txt": "Notes de réunion\n" * 10})
+    compressed, size = sizes(content)
+
+    assert refusal("notes.zip", patched(content, local=(compressed, size + 1))) == [
+        "“notes.zip” is a forged or damaged ZIP archive: its headers disagree about “notes.txt”."
+    ]
+
+
+def test_zip_whose_local_and_central_names_differ_is_refused():
+    content = archive({"notes.txt": "Notes de réunion\n"})
+
+    assert refusal("notes.zip", patched(content, local_name=b"evil.exe")) == [
+        "“notes.zip” is a forged or damaged ZIP archive: its headers disagree about “notes.txt”."
+    ]
+
+
+def test_zip_whose_stream_runs_past_its_compressed_size_is_refused():
+    content = archive({"notes.txt": hashlib.sha256(b"x").hexdigest() * 100})
+    compressed, size = sizes(content)
+    forged = patched(content, local=(compressed - 10, size), central=(compressed - 10, size))
+
+    assert refusal("notes.zip", forged) == [
+        "“notes.zip” is a forged or damaged ZIP archive: its headers disagree about “notes.txt”."
+    ]
+
+
+@pytest.mark.parametrize(
+    "compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2]
+)
+def test_zip_of_each_usual_method_is_accepted(compression):
+    content = archive(
+        {"src/main.py": "print('ok')\n" * 5000, "README.md": "# Projet\n"},
+        compression=compression,
+    )
+
+    assert files.check_upload(upload("projet.zip", content)).kind.name == "zip"
+
+
+class Unseekable(io.RawIOBase):
+    """Where zipfile writes an archive as a stream: sizes go in data descriptors."""
+
+    def __init__(self):
+        self.data = bytearray()
+
+    def writable(self):
+        return True
+
+    def write(self, chunk):
+        self.data += chunk
+        return len(chunk)
+
+
+def test_zip64_and_streamed_archives_are_accepted():
+    zip64 = io.BytesIO()
+    with zipfile.ZipFile(zip64, "w", zipfile.ZIP_DEFLATED) as zipped:
+        with zipped.open("notes.txt", "w", force_zip64=True) as entry:
+            entry.write(b"Notes de r\xc3\xa9union\n" * 1000)
+        zipped.writestr("README.md", "# Projet\n")
+    streamed = Unseekable()
+    with zipfile.ZipFile(streamed, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("notes.txt", "Notes\n" * 1000)
+
+    kinds = [
+        files.check_upload(upload(name, content)).kind.name
+        for name, content in [("a.zip", zip64.getvalue()), ("b.zip", bytes(streamed.data))]
+    ]
+
+    assert kinds == ["zip", "zip"]
+
+
+def test_zip_with_a_method_that_cannot_be_checked_is_refused():
+    content = archive({"notes.txt": "Notes\n" * 100}, compression=zipfile.ZIP_LZMA)
+
+    assert refusal("notes.zip", content) == [
+        "“notes.zip” holds “notes.txt”, compressed with a method that cannot be checked: make "
+        "the archive again with the usual compression (Deflate)."
+    ]
+
+
 def test_zip_with_dotted_names_inside_is_accepted():
     content = archive({"projet/..gitkeep": "", "projet/v1..2/notes.txt": "ok"})
 
@@ -430,6 +570,16 @@ def test_zip_with_dotted_names_inside_is_accepted():
         ("\x00\x01", "fichier"),
         ("a" * 200 + ".pdf", "a" * 146 + ".pdf"),
         ("b" * 200, "b" * 150),
+        ("CON.txt", "_CON.txt"),
+        ("nul", "_nul"),
+        ("Com1.tar.gz", "_Com1.tar.gz"),
+        ("LPT9 .log", "_LPT9 .log"),
+        ("aux", "_aux"),
+        ("CONSOLE.txt", "CONSOLE.txt"),
+        ("console", "console"),
+        ('plan <v2>: "final" | ok?*.pdf', "plan _v2__ _final_ _ ok__.pdf"),
+        ("fin.", "fin"),
+        ("fin. . ", "fin"),
     ],
 )
 def test_sanitise_name(given_name, expected):
@@ -445,6 +595,14 @@ def test_sanitised_names_are_always_safe(name):
     assert "\\" not in clean
     assert not clean.startswith((".", " "))
     assert [char for char in clean if unicodedata.category(char).startswith("C")] == []
+
+
+def test_check_upload_of_a_name_not_in_utf8_says_so():
+    # What web/uploads.py makes of a name whose bytes are not UTF-8 (Latin-1 "été").
+    assert refusal("rapport \ufffdt\ufffd.pdf", PDF) == [
+        "The name of “rapport \ufffdt\ufffd.pdf” is not valid UTF-8: some of its characters "
+        "(shown as “\ufffd”) could not be read. Rename the file and send it again."
+    ]
 
 
 def test_check_upload_names_the_file_by_its_clean_name():
@@ -592,10 +750,18 @@ def test_content_the_candidate_already_has_costs_no_quota(case, owner, settings)
     settings.PORTFOLIO_QUOTA_MB = 1
     content = kilobytes(600)
     add_evidence(case, upload=upload("a.pdf", content), actor=owner)
+    block = case.portfolio.version.block_set.get(code="BC01")
 
-    add_evidence(case, upload=upload("copie.pdf", content), actor=owner)
+    # The same content again, as a support (the portfolio refuses it twice as evidence).
+    set_presentation_support(
+        case.portfolio, block=block, upload=upload("copie.pdf", content), actor=owner
+    )
 
-    assert (Evidence.objects.count(), files.candidate_usage_bytes(owner)) == (2, len(content))
+    assert (
+        Evidence.objects.count(),
+        PresentationSupport.objects.count(),
+        files.candidate_usage_bytes(owner),
+    ) == (1, 1, len(content))
 
 
 def test_usage_counts_each_content_once_across_evidence_and_supports(case, owner):
@@ -648,6 +814,8 @@ def test_add_evidence_files_is_all_or_nothing(case, owner):
         )
 
     assert caught.value.messages == [
+        "Nothing was added: 2 of the 3 files are refused. Each file:",
+        "“bon.pdf”: accepted, but not added, as the batch is refused.",
         "“vide.txt” is empty.",
         "“x.pdf” is named as a .pdf file, but its content is a PNG image: rename it to end in "
         ".png.",

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certifolio.accounts.enums import OrganisationKind, Role, TokenScope
+from certifolio.common.models import StorableTextMixin
 
 
 class UserManager(BaseUserManager):
@@ -31,7 +32,7 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
-class Organisation(models.Model):
+class Organisation(StorableTextMixin, models.Model):
     """A training centre (partner school) or the certifier itself."""
 
     uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
@@ -54,7 +55,7 @@ class Organisation(models.Model):
         return self.name
 
 
-class User(AbstractUser):
+class User(StorableTextMixin, AbstractUser):
     """A person who logs in with an e-mail address."""
 
     username = None
@@ -108,7 +109,7 @@ class RoleGrant(models.Model):
         return f"{self.user} — {self.get_role_display()}"
 
 
-class Invitation(models.Model):
+class Invitation(StorableTextMixin, models.Model):
     """A manager's invitation: a single-use, expiring link where the invitee sets a password.
 
     Only the SHA-256 of the link's token is stored.
@@ -168,7 +169,7 @@ class Invitation(models.Model):
         )
 
 
-class ApiToken(models.Model):
+class ApiToken(StorableTextMixin, models.Model):
     """A personal API token: shown once, stored hashed, scoped, expiring, revocable."""
 
     uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)

@@ -60,11 +60,11 @@ def add_evidence(
     request,
     uuid: UUID,
     files: File[list[UploadedFile]],
-    description: str = Form("", max_length=300),
+    description: str = Form(""),
 ):
     case = queries.case_for(request.user, uuid, perm=CHANGE)
     added = evidence.add_evidence_files(
-        case, uploads=files, actor=request.user, description=description.strip()
+        case, uploads=files, actor=request.user, description=description
     )
     return Status(201, added)
 

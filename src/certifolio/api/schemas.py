@@ -10,7 +10,10 @@ from typing import Any
 from uuid import UUID
 
 from ninja import Field, Schema
+from pydantic import ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
+from certifolio.common.text import unstorable_text_message
 from certifolio.referential.enums import CertificationStatus, VersionStatus
 from certifolio.referential.models import (
     Block,
@@ -18,6 +21,37 @@ from certifolio.referential.models import (
     Option,
     ReferentialVersion,
 )
+
+
+class InputSchema(Schema):
+    """Base of the request bodies: no string may hold a character that cannot be stored.
+
+    JSON can carry what no form can (a lone surrogate such as ``"\\ud800"``, a NUL),
+    which the database refuses even in a lookup: every string of the body, wherever it
+    sits, is refused here with a 422 that names the field. What a stored field accepts
+    besides (line breaks, lengths) is the model's and the domain's to say.
+    """
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable_text(cls, value, info: ValidationInfo):
+        for text in _strings(value):
+            message = unstorable_text_message(text, label=info.field_name, multiline=True)
+            if message is not None:
+                raise PydanticCustomError("unstorable_character", message)
+        return value
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list | tuple | set):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
 
 
 # Dataclasses, not named tuples: ninja reads a returned tuple as (status, body).

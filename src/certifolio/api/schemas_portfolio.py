@@ -11,7 +11,7 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
-from certifolio.api.schemas import CertificationRefOut
+from certifolio.api.schemas import CertificationRefOut, InputSchema
 from certifolio.portfolio.enums import CaseKind
 from certifolio.portfolio.models import Case, Portfolio, PresentationSupport
 
@@ -29,17 +29,17 @@ class PortfolioDetail:
 # Requests
 
 
-class PortfolioIn(Schema):
+class PortfolioIn(InputSchema):
     certification: str = Field(
         description="Slug of the certification; the portfolio is opened on its current version."
     )
 
 
-class BlocksIn(Schema):
+class BlocksIn(InputSchema):
     codes: list[str] = Field(description="Codes of the blocks prepared (BC01…); replaces the set.")
 
 
-class CaseIn(Schema):
+class CaseIn(InputSchema):
     title: str
     kind: CaseKind
     context: str = Field("", description="The company or the context.")
@@ -48,7 +48,7 @@ class CaseIn(Schema):
     narrative: str = Field("", description="Markdown.")
 
 
-class CasePatchIn(Schema):
+class CasePatchIn(InputSchema):
     """Only the fields sent are changed."""
 
     revision: int = Field(
@@ -63,14 +63,14 @@ class CasePatchIn(Schema):
     narrative: str | None = None
 
 
-class MappingIn(Schema):
+class MappingIn(InputSchema):
     criterion: UUID = Field(description="The criterion's id in the portfolio's version.")
     evidence: UUID | None = Field(None, description="A piece of evidence; or give `case`.")
     case: UUID | None = Field(None, description="A whole case; or give `evidence`.")
     justification: str = Field(description="How it demonstrates the criterion.")
 
 
-class SubmissionIn(Schema):
+class SubmissionIn(InputSchema):
     blocks: list[str] = Field(description="Codes of the blocks submitted.")
     confirm_uncovered: bool = Field(
         False, description="Submit even though some criteria of these blocks have no evidence."

@@ -1,9 +1,12 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from certifolio.common.text import check_storable_text
 
 
 class TimeStampedModel(models.Model):
@@ -115,3 +118,48 @@ class AuditChainHead(models.Model):
 
     def __str__(self):
         return f"#{self.sequence} {self.hash}"
+
+
+class StorableTextMixin:
+    """Refuses, in ``clean_fields()``, text that cannot be stored or shown.
+
+    Every CharField and TextField of the model is checked (``common.text``): no lone
+    surrogate, no NUL, no control character, except tabs and line breaks in a TextField.
+    ``full_clean()`` runs it, so the admin, the pages, the API and the commands all refuse
+    the same text, and no field needs a validator (nor a migration) of its own.
+    """
+
+    def clean_fields(self, exclude=None):
+        exclude = set(exclude or ())
+        errors: dict = {}
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if (
+                field.name in exclude
+                or not isinstance(field, models.CharField | models.TextField)
+                or not isinstance(value, str)
+            ):
+                continue
+            try:
+                check_storable_text(
+                    value,
+                    label=str(field.verbose_name),
+                    multiline=isinstance(field, models.TextField),
+                )
+            except ValidationError as error:
+                errors[field.name] = error.error_list
+        try:
+            # A field already refused is not validated further: its validators might
+            # choke on the very character refused.
+            super().clean_fields(exclude=exclude | set(errors))
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+def clean_only(instance: models.Model, *names: str) -> None:
+    """``clean_fields()`` of ``instance`` on the fields ``names`` only (those a workflow sets)."""
+    instance.clean_fields(
+        exclude=[field.name for field in instance._meta.concrete_fields if field.name not in names]
+    )

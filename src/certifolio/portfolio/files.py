@@ -8,13 +8,16 @@ name the candidate gave is kept on the row that refers to the content. See
 docs/portfolio-files.md.
 """
 
+import bz2
 import codecs
 import hashlib
 import html
 import re
 import stat
+import struct
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -35,6 +38,14 @@ CHUNK_SIZE = 256 * 1024
 HEAD_SIZE = 8192
 FALLBACK_NAME = "fichier"
 NAME_MAX_LENGTH = 150
+# What Windows refuses in a file name, and its device names (with any extension).
+WINDOWS_FORBIDDEN = re.compile(r'[<>:"|?*]')
+WINDOWS_DEVICES = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+    + [f"{device}{digit}" for device in ("COM", "LPT") for digit in "0123456789¹²³"]
+)
+# What a name holds where its bytes were not valid UTF-8 (see web/uploads.py).
+REPLACEMENT_CHARACTER = "\ufffd"
 # ZIP listings: refused beyond these (the archive is never extracted here, but whoever
 # extracts it later must not be flooded or tricked).
 ZIP_MAX_ENTRIES = 10_000
@@ -184,7 +195,20 @@ def sanitise_name(name: str) -> str:
             name = stem[: NAME_MAX_LENGTH - len(extension) - 1].rstrip(". ") + "." + extension
         else:
             name = name[:NAME_MAX_LENGTH].rstrip(". ")
-    return name or FALLBACK_NAME
+    return _windows_safe(name) or FALLBACK_NAME
+
+
+def _windows_safe(name: str) -> str:
+    """``name`` as Windows can save it: no reserved character, device name or final dot.
+
+    ``CON.txt`` or ``nul`` would open a device rather than a file there: they become
+    ``_CON.txt`` and ``_nul``.
+    """
+    name = WINDOWS_FORBIDDEN.sub("_", name).rstrip(". ")
+    stem = name.split(".", 1)[0].rstrip(" ")
+    if stem.upper() in WINDOWS_DEVICES:
+        name = "_" + name
+    return name[:NAME_MAX_LENGTH]
 
 
 def extension_of(name: str) -> str:
@@ -337,6 +361,7 @@ def _sniff_zip(file, name: str) -> FileKind:
         with zipfile.ZipFile(file) as archive:
             entries = archive.infolist()
             _check_listing(entries, name)
+            _check_contents(file, entries, name)
             return _container_kind(archive, entries)
     except (
         zipfile.BadZipFile,
@@ -405,24 +430,177 @@ def _check_listing(entries: list[zipfile.ZipInfo], name: str) -> None:
                 code="zip_link",
                 params={"name": name, "entry": _shown_path(path)},
             )
-        if entry.file_size >= ZIP_RATIO_MIN_SIZE and entry.file_size > ZIP_MAX_RATIO * max(
-            entry.compress_size, 1
-        ):
-            raise ValidationError(
-                _(
-                    "“%(name)s” holds “%(entry)s”, compressed more than %(ratio)s times: it "
-                    "looks like a ZIP bomb."
-                ),
-                code="zip_ratio",
-                params={"name": name, "entry": _shown_path(path), "ratio": ZIP_MAX_RATIO},
-            )
+        _check_ratio(entry, entry.file_size, name)
         total += entry.file_size
         if total > limit:
-            raise ValidationError(
-                _("“%(name)s” would expand to more than %(limit)s, the limit for an archive."),
-                code="zip_size",
-                params={"name": name, "limit": filesizeformat(limit)},
-            )
+            raise _too_large_archive(name, limit)
+
+
+def _check_ratio(entry: zipfile.ZipInfo, size: int, name: str) -> None:
+    if size >= ZIP_RATIO_MIN_SIZE and size > ZIP_MAX_RATIO * max(entry.compress_size, 1):
+        raise ValidationError(
+            _(
+                "“%(name)s” holds “%(entry)s”, compressed more than %(ratio)s times: it "
+                "looks like a ZIP bomb."
+            ),
+            code="zip_ratio",
+            params={"name": name, "entry": _shown_path(entry.filename), "ratio": ZIP_MAX_RATIO},
+        )
+
+
+def _too_large_archive(name: str, limit: int) -> ValidationError:
+    return ValidationError(
+        _("“%(name)s” would expand to more than %(limit)s, the limit for an archive."),
+        code="zip_size",
+        params={"name": name, "limit": filesizeformat(limit)},
+    )
+
+
+# The local file header: signature, versions, flags, method, time, date, CRC, sizes,
+# name and extra lengths (APPNOTE 4.3.7).
+LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
+LOCAL_SIGNATURE = b"PK\x03\x04"
+ZIP64_EXTRA = 0x0001
+ZIP64_MARK = 0xFFFFFFFF
+# Flag bit 3: the sizes follow the data (a data descriptor); the local header holds zeros.
+DATA_DESCRIPTOR_FLAG = 0x08
+ENCRYPTED_FLAG = 0x01
+
+
+def _headers_disagree(name: str, entry: zipfile.ZipInfo) -> ValidationError:
+    return ValidationError(
+        _("“%(name)s” is a forged or damaged ZIP archive: its headers disagree about “%(entry)s”."),
+        code="zip_headers",
+        params={"name": name, "entry": _shown_path(entry.filename)},
+    )
+
+
+def _local_sizes(extra: bytes, compressed: int, uncompressed: int) -> tuple[int, int]:
+    """The sizes of a local header, read from its ZIP64 extra field when marked so."""
+    if ZIP64_MARK not in (compressed, uncompressed):
+        return compressed, uncompressed
+    position = 0
+    while position + 4 <= len(extra):
+        kind, length = struct.unpack_from("<HH", extra, position)
+        if kind == ZIP64_EXTRA:
+            values = list(struct.unpack_from(f"<{length // 8}Q", extra, position + 4))
+            if uncompressed == ZIP64_MARK and values:
+                uncompressed = values.pop(0)
+            if compressed == ZIP64_MARK and values:
+                compressed = values.pop(0)
+            break
+        position += 4 + length
+    return compressed, uncompressed
+
+
+def _decompressor(method: int):
+    if method == zipfile.ZIP_DEFLATED:
+        return zlib.decompressobj(-15)
+    if method == zipfile.ZIP_BZIP2:
+        return bz2.BZ2Decompressor()
+    return None
+
+
+def _check_contents(file, entries: list[zipfile.ZipInfo], name: str) -> None:
+    """Measure what each entry really expands to, streamed, stopping at the limit.
+
+    The sizes in the headers are the archive's own claims: a forged archive under-states
+    them, and an extractor that trusts the compressed stream rather than the header
+    expands it in full. Each entry's local header must agree with the central directory
+    on the name, the method and the sizes, and its compressed bytes must decompress to
+    exactly the size declared, ending where the header says. Encrypted entries cannot be
+    read: their declared sizes, already checked, are all there is to go by.
+    """
+    limit = zip_max_uncompressed_bytes()
+    total = 0
+    for entry in entries:
+        file.seek(entry.header_offset)
+        header = file.read(LOCAL_HEADER.size)
+        if len(header) != LOCAL_HEADER.size:
+            raise _headers_disagree(name, entry)
+        (signature, _version, flags, method, _time, _date, _crc, compressed, uncompressed,
+         name_length, extra_length) = LOCAL_HEADER.unpack(header)  # fmt: skip
+        local_name = file.read(name_length)
+        extra = file.read(extra_length)
+        central_name = entry.orig_filename.encode("utf-8" if entry.flag_bits & 0x800 else "cp437")
+        if (
+            signature != LOCAL_SIGNATURE
+            or local_name != central_name
+            or method != entry.compress_type
+        ):
+            raise _headers_disagree(name, entry)
+        if not flags & DATA_DESCRIPTOR_FLAG:
+            compressed, uncompressed = _local_sizes(extra, compressed, uncompressed)
+            if (compressed, uncompressed) != (entry.compress_size, entry.file_size):
+                raise _headers_disagree(name, entry)
+        if entry.flag_bits & ENCRYPTED_FLAG:
+            continue
+        size = _expanded_size(file, entry, name, limit - total)
+        if size != entry.file_size:
+            raise _headers_disagree(name, entry)
+        _check_ratio(entry, size, name)
+        total += size
+
+
+def _expanded_size(file, entry: zipfile.ZipInfo, name: str, room: int) -> int:
+    """What ``entry``'s compressed bytes expand to; refused beyond ``room`` bytes.
+
+    Reads the compressed bytes in chunks and inflates at most a chunk at a time, so that
+    neither the archive nor its content is ever held whole in memory.
+    """
+    if entry.compress_type == zipfile.ZIP_STORED:
+        if entry.compress_size > room:
+            raise _too_large_archive(name, zip_max_uncompressed_bytes())
+        return entry.compress_size
+    decompressor = _decompressor(entry.compress_type)
+    if decompressor is None:
+        raise ValidationError(
+            _(
+                "“%(name)s” holds “%(entry)s”, compressed with a method that cannot be "
+                "checked: make the archive again with the usual compression (Deflate)."
+            ),
+            code="zip_method",
+            params={"name": name, "entry": _shown_path(entry.filename)},
+        )
+    size, left = 0, entry.compress_size
+    while left > 0 and not decompressor.eof:
+        chunk = file.read(min(CHUNK_SIZE, left))
+        if not chunk:
+            break
+        left -= len(chunk)
+        size += _inflate(decompressor, chunk, name, room - size)
+    if not decompressor.eof or left or _unused(decompressor):
+        # The stream ends before or after the bytes the header gives it.
+        raise _headers_disagree(name, entry)
+    return size
+
+
+def _inflate(decompressor, chunk: bytes, name: str, room: int) -> int:
+    """Feed ``chunk``, counting the output a chunk at a time; refused beyond ``room``."""
+    size = 0
+    if isinstance(decompressor, bz2.BZ2Decompressor):
+        data = decompressor.decompress(chunk, max_length=CHUNK_SIZE)
+        while True:
+            size += len(data)
+            if size > room:
+                raise _too_large_archive(name, zip_max_uncompressed_bytes())
+            if decompressor.eof or decompressor.needs_input:
+                return size
+            data = decompressor.decompress(b"", max_length=CHUNK_SIZE)
+    tail = chunk
+    while True:
+        data = decompressor.decompress(tail, CHUNK_SIZE)
+        size += len(data)
+        if size > room:
+            raise _too_large_archive(name, zip_max_uncompressed_bytes())
+        tail = decompressor.unconsumed_tail
+        # A full chunk out with nothing left in: zlib may hold more output, drain it.
+        if decompressor.eof or (not tail and len(data) < CHUNK_SIZE):
+            return size
+
+
+def _unused(decompressor) -> bytes:
+    return getattr(decompressor, "unused_data", b"")
 
 
 def _shown_path(path: str) -> str:
@@ -438,6 +616,14 @@ def max_file_bytes() -> int:
     return settings.PORTFOLIO_MAX_FILE_MB * MB
 
 
+def max_batch_bytes() -> int:
+    """What one upload of several files may weigh in all (4 × the file limit by default)."""
+    megabytes = getattr(settings, "PORTFOLIO_MAX_BATCH_MB", None)
+    if megabytes is None:
+        megabytes = 4 * settings.PORTFOLIO_MAX_FILE_MB
+    return megabytes * MB
+
+
 def quota_bytes() -> int:
     return settings.PORTFOLIO_QUOTA_MB * MB
 
@@ -448,7 +634,17 @@ def check_upload(upload) -> CheckedUpload:
     Raises ValidationError (naming the file) for an empty or oversized file, a type not
     accepted, or an extension that does not match the content.
     """
-    name = sanitise_name(getattr(upload, "name", "") or "")
+    given_name = getattr(upload, "name", "") or ""
+    name = sanitise_name(given_name)
+    if REPLACEMENT_CHARACTER in given_name:
+        raise ValidationError(
+            _(
+                "The name of “%(name)s” is not valid UTF-8: some of its characters (shown "
+                "as “\ufffd”) could not be read. Rename the file and send it again."
+            ),
+            code="name_encoding",
+            params={"name": name},
+        )
     limit = max_file_bytes()
     digest, size, head = hashlib.sha256(), 0, b""
     for chunk in upload.chunks(CHUNK_SIZE):
@@ -493,6 +689,15 @@ def quota_errors(owner, checked: list[CheckedUpload], *, except_support=None) ->
 
     A content the owner already has costs nothing, nor does a second copy in the batch.
     """
+    return [
+        message for _index, message in quota_refusals(owner, checked, except_support=except_support)
+    ]
+
+
+def quota_refusals(
+    owner, checked: list[CheckedUpload], *, except_support=None
+) -> list[tuple[int, str]]:
+    """(position in ``checked``, message) of the uploads that do not fit in the quota."""
     quota = quota_bytes()
     used = candidate_usage_bytes(owner, except_support=except_support)
     owned = set(
@@ -501,21 +706,24 @@ def quota_errors(owner, checked: list[CheckedUpload], *, except_support=None) ->
         .values_list("sha256", flat=True)
     )
     errors = []
-    for item in checked:
+    for index, item in enumerate(checked):
         if item.sha256 in owned:
             continue
         if used + item.size > quota:
             errors.append(
-                _(
-                    "“%(name)s” does not fit in your storage space: %(used)s of %(quota)s are "
-                    "used, and it takes %(size)s."
+                (
+                    index,
+                    _(
+                        "“%(name)s” does not fit in your storage space: %(used)s of %(quota)s are "
+                        "used, and it takes %(size)s."
+                    )
+                    % {
+                        "name": item.name,
+                        "used": filesizeformat(used),
+                        "quota": filesizeformat(quota),
+                        "size": filesizeformat(item.size),
+                    },
                 )
-                % {
-                    "name": item.name,
-                    "used": filesizeformat(used),
-                    "quota": filesizeformat(quota),
-                    "size": filesizeformat(item.size),
-                }
             )
             continue
         used += item.size

@@ -10,7 +10,7 @@ from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from certifolio.common.forms import DATE_INPUT
-from certifolio.portfolio.domain.cases import CASE_FIELDS
+from certifolio.portfolio.domain.cases import CASE_FIELDS, JUSTIFICATION_MAX_LENGTH
 from certifolio.portfolio.domain.records import CONTACT_FIELDS, IDENTITY_FIELDS
 from certifolio.portfolio.models import CandidateProfile, Case
 from certifolio.referential.enums import VersionStatus
@@ -121,7 +121,7 @@ class MappingForm(forms.Form):
     criterion = forms.UUIDField(label=_("Criterion demonstrated"))
     justification = forms.CharField(
         label=_("Justification"),
-        max_length=2000,
+        max_length=JUSTIFICATION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("In a sentence or two: what in it shows the criterion is met."),
     )

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from certifolio.common.models import TimeStampedModel
+from certifolio.common.models import StorableTextMixin, TimeStampedModel
 from certifolio.portfolio.enums import AccessRoute, CaseKind, Sex
 from certifolio.portfolio.validators import (
     validate_country_code,
@@ -17,7 +17,7 @@ from certifolio.portfolio.validators import (
 )
 
 
-class CandidateProfile(TimeStampedModel):
+class CandidateProfile(StorableTextMixin, TimeStampedModel):
     """Identity as the CPF declaration needs it, and contact details."""
 
     user = models.OneToOneField(
@@ -117,7 +117,7 @@ class Portfolio(TimeStampedModel):
         return f"{self.candidate} — {self.version.certification.title}"
 
 
-class Case(TimeStampedModel):
+class Case(StorableTextMixin, TimeStampedModel):
     """A situation lived in a company, or a case study (real or reconstructed)."""
 
     uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
@@ -163,7 +163,7 @@ class StoredFile(models.Model):
         return self.sha256
 
 
-class Evidence(models.Model):
+class Evidence(StorableTextMixin, models.Model):
     """A file attached to a case."""
 
     uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
@@ -184,7 +184,7 @@ class Evidence(models.Model):
         return self.name
 
 
-class Mapping(models.Model):
+class Mapping(StorableTextMixin, models.Model):
     """A piece of evidence (or a whole case) linked to a criterion it demonstrates."""
 
     uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
@@ -229,7 +229,7 @@ class Mapping(models.Model):
         return f"{self.evidence or self.case} → {self.criterion}"
 
 
-class PresentationSupport(models.Model):
+class PresentationSupport(StorableTextMixin, models.Model):
     """The slides a candidate presents for a block (PDF, ODP or PPTX)."""
 
     uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)

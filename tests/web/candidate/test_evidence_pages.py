@@ -1,5 +1,6 @@
 """Upload, download and removal of evidence and presentation supports (web/views/evidence.py)."""
 
+import copy
 import hashlib
 
 import pytest
@@ -13,6 +14,7 @@ from certifolio.portfolio.domain.cases import create_case, open_portfolio
 from certifolio.portfolio.domain.evidence import add_evidence, set_presentation_support
 from certifolio.portfolio.enums import CaseKind
 from certifolio.portfolio.models import Evidence, PresentationSupport, StoredFile
+from certifolio.referential.domain.loading import load_referential
 from certifolio.web.candidate.evidence import _page_url
 from tests.factories import OrganisationFactory, UserFactory, candidate, centre_staff, manager
 
@@ -76,15 +78,18 @@ def test_owner_uploads_two_files_in_one_request(client, case, owner):
 
     response = client.post(
         upload_url(case),
-        {"files": [upload("bilan.pdf", PDF), upload("copie du bilan.pdf", PDF)]},
+        {"files": [upload("bilan.pdf", PDF), upload("annexe.pdf", PDF + b"% annexe\n")]},
     )
 
     assert (response.status_code, response["Location"]) == (
         302,
         _page_url("web:case", uuid=case.uuid),
     )
-    assert list(case.evidence.values_list("name", flat=True)) == ["bilan.pdf", "copie du bilan.pdf"]
-    assert StoredFile.objects.count() == 1
+    assert list(case.evidence.values_list("name", flat=True)) == ["bilan.pdf", "annexe.pdf"]
+    assert StoredFile.objects.count() == 2
+    assert [str(message) for message in response.wsgi_request._messages] == [
+        "2 fichiers ajoutés\u202f: « bilan.pdf », « annexe.pdf »."
+    ]
 
 
 def test_owner_upload_answers_json_to_the_script(client, case, owner):
@@ -141,8 +146,10 @@ def test_upload_is_all_or_nothing(client, case, owner):
         {
             "ok": False,
             "errors": [
+                "Nothing was added: 1 of the 2 files is refused. Each file:",
+                "“bilan.pdf”: accepted, but not added, as the batch is refused.",
                 "“photo.pdf” is named as a .pdf file, but its content is a PNG image: rename "
-                "it to end in .png."
+                "it to end in .png.",
             ],
         },
     )
@@ -164,6 +171,7 @@ def test_upload_refusal_without_script_redirects_with_messages(client, case, own
         _page_url("web:case", uuid=case.uuid),
     )
     assert messages == [
+        "Nothing was added: 2 of the 2 files are refused. Each file:",
         "“vide.pdf” is empty.",
         "“page.html” is a web page (HTML), which is not accepted: export it as PDF, or put "
         "web source code in a ZIP archive.",
@@ -186,6 +194,95 @@ def test_upload_by_get_is_not_allowed(client, case, owner):
     client.force_login(owner)
 
     assert client.get(upload_url(case)).status_code == 405
+
+
+def test_mixed_batch_says_nothing_was_added_and_gives_each_verdict(client, case, owner):
+    client.force_login(owner)
+    program = b"MZ\x90\x00\x03\x00\x00\x00" + bytes(64)
+
+    response = client.post(
+        upload_url(case),
+        {"files": [upload("schema.png", PNG), upload("outil.exe", program)]},
+        **XHR,
+    )
+
+    assert (response.status_code, response.json()["errors"]) == (
+        400,
+        [
+            "Rien n’a été ajouté\u202f: 1 des 2 fichiers est refusé. Fichier par fichier\u202f:",
+            "« schema.png »\u202f: accepté, mais pas ajouté, puisque l’envoi est refusé.",
+            "« outil.exe » est un programme, et les programmes ne sont pas acceptés.",
+        ],
+    )
+    assert Evidence.objects.count() == 0
+
+
+def test_upload_of_a_content_already_in_the_portfolio_is_refused(client, evidence, owner):
+    other_case = create_case(
+        evidence.case.portfolio, actor=owner, title="Audit", kind=CaseKind.COMPANY
+    )
+    client.force_login(owner)
+
+    response = client.post(upload_url(other_case), {"files": [upload("copie.pdf", PDF)]}, **XHR)
+
+    assert (response.status_code, response.json()["errors"]) == (
+        400,
+        [
+            "« copie.pdf » est déjà dans ce portfolio\u202f: « bilan final.pdf », dans le cas "
+            "« Migration », a le même contenu."
+        ],
+    )
+    assert Evidence.objects.count() == 1
+
+
+def test_upload_of_the_same_content_twice_in_a_batch_is_refused(client, case, owner):
+    client.force_login(owner)
+
+    response = client.post(
+        upload_url(case),
+        {"files": [upload("bilan.pdf", PDF), upload("copie du bilan.pdf", PDF)]},
+        **XHR,
+    )
+
+    assert (response.status_code, response.json()["errors"]) == (
+        400,
+        [
+            "Rien n’a été ajouté\u202f: 1 des 2 fichiers est refusé. Fichier par fichier\u202f:",
+            "« bilan.pdf »\u202f: accepté, mais pas ajouté, puisque l’envoi est refusé.",
+            "« copie du bilan.pdf » a le même contenu que « bilan.pdf »\u202f: envoyez-le une "
+            "seule fois.",
+        ],
+    )
+    assert Evidence.objects.count() == 0
+
+
+def test_same_content_in_another_portfolio_of_the_candidate_is_accepted(
+    client, evidence, owner, seed_document
+):
+    document = copy.deepcopy(seed_document)
+    document["certification"]["slug"] = "autre-titre"
+    other = load_referential(document, actor=None)[0]
+    other_case = create_case(
+        open_portfolio(owner, actor=owner, version=other)[0],
+        actor=owner,
+        title="Autre",
+        kind=CaseKind.COMPANY,
+    )
+    client.force_login(owner)
+
+    response = client.post(upload_url(other_case), {"files": [upload("bilan.pdf", PDF)]}, **XHR)
+
+    assert response.status_code == 200
+    assert (Evidence.objects.count(), StoredFile.objects.count()) == (2, 1)
+
+
+def test_upload_by_script_leaves_a_success_message_for_the_reloaded_page(client, case, owner):
+    client.force_login(owner)
+    client.post(upload_url(case), {"files": [upload("bilan.pdf", PDF)]}, **XHR)
+
+    page = client.get(reverse("web:case", kwargs={"uuid": case.uuid}))
+
+    assert "1 fichier ajouté\u202f: « bilan.pdf »." in page.text
 
 
 def test_upload_refused_to_others(client, case, centre):
@@ -317,6 +414,38 @@ def test_owner_removes_evidence(client, evidence, owner):
     assert (Evidence.objects.count(), StoredFile.objects.count()) == (0, 1)
 
 
+def test_removal_asks_for_confirmation_first(client, evidence, owner):
+    client.force_login(owner)
+
+    response = client.get(delete_url(evidence))
+
+    assert response.status_code == 200
+    assert "Retirer le fichier « bilan final.pdf » du cas « Migration »\u202f?" in response.text
+    assert f'<a href="{_page_url("web:case", uuid=evidence.case.uuid)}">Annuler</a>' in (
+        response.text
+    )
+    assert '<form method="post" class="actions">' in response.text
+    assert Evidence.objects.count() == 1
+
+
+def test_case_page_links_removal_to_its_confirmation(client, evidence, owner):
+    client.force_login(owner)
+
+    page = client.get(reverse("web:case", kwargs={"uuid": evidence.case.uuid}))
+
+    assert f'<a class="button secondary" href="{delete_url(evidence)}">Retirer' in page.text
+    assert f'action="{delete_url(evidence)}"' not in page.text
+
+
+def test_removal_confirmation_refused_to_staff_and_others(client, evidence, centre):
+    for description, user in {**others(centre), "staff": centre_staff(centre)}.items():
+        client.force_login(user)
+
+        response = client.get(delete_url(evidence))
+
+        assert (description, response.status_code) == (description, 404)
+
+
 def test_removal_refused_to_staff_and_others(client, evidence, centre):
     for description, user in {**others(centre), "staff": centre_staff(centre)}.items():
         client.force_login(user)
@@ -432,6 +561,28 @@ def test_owner_removes_a_presentation_support(client, support, owner):
         _page_url("web:supports", uuid=support.portfolio.uuid),
     )
     assert PresentationSupport.objects.count() == 0
+
+
+def test_presentation_support_removal_asks_for_confirmation_first(client, support, owner):
+    client.force_login(owner)
+
+    response = client.get(reverse("web:support_delete", kwargs={"uuid": support.uuid}))
+
+    assert response.status_code == 200
+    assert (
+        "Retirer « soutenance.pdf », le support de présentation du bloc BC01\u202f?"
+        in response.text
+    )
+    assert PresentationSupport.objects.count() == 1
+
+
+def test_presentation_support_removal_confirmation_refused_to_others(client, support, centre):
+    for description, user in {**others(centre), "staff": centre_staff(centre)}.items():
+        client.force_login(user)
+
+        response = client.get(reverse("web:support_delete", kwargs={"uuid": support.uuid}))
+
+        assert (description, response.status_code) == (description, 404)
 
 
 def test_presentation_support_removal_refused_to_staff(client, support, centre):

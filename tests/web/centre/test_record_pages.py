@@ -358,3 +358,15 @@ def test_person_page_has_no_record_link_for_an_auditor(client, people, login):
 
     assert response.status_code == 200
     assert _url(people) not in response.text
+
+
+def test_a_control_character_in_a_name_is_refused(client, people, login):
+    errors = _identity_errors(client, people, login, birth_name="Mar\x1btin")
+
+    assert errors == {
+        "birth_name": [
+            "« nom de naissance » contient un caractère qui ne peut pas être enregistré "
+            "(U+001B, un caractère de contrôle, un retour à la ligne ou la moitié d’un "
+            "caractère codé)\u202f: supprimez-le."
+        ]
+    }

@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from certifolio.accounts.enums import TokenScope
 from certifolio.accounts.models import ApiToken, User
 from certifolio.common.audit import record_event
+from certifolio.common.models import clean_only
 
 # Marks certifolio tokens (as GitHub’s ghp_ do), so that secret scanners can spot them.
 TOKEN_MARK = "cf_"  # noqa: S105 (a public marker, not a secret)
@@ -94,6 +95,10 @@ def create_token(
             _("A token’s name has at most %(max)d characters.") % {"max": max_length},
             code="name",
         )
+    try:
+        clean_only(ApiToken(name=name), "name")
+    except ValidationError as error:
+        raise ValidationError(error.messages[0], code="name") from None
     scopes = _validated_scopes(scopes)
     days = _validated_days(days)
     raw = TOKEN_MARK + secrets.token_urlsafe(32)

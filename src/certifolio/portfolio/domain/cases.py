@@ -10,10 +10,15 @@ from django.utils.translation import gettext as _
 from certifolio.accounts.models import User
 from certifolio.common.arguments import UNCHANGED, Unchanged, given
 from certifolio.common.audit import record_event
+from certifolio.common.models import clean_only
 from certifolio.portfolio.models import Case, Evidence, Mapping, Portfolio
 from certifolio.referential.models import Block, Criterion, ReferentialVersion
 
 CASE_FIELDS = ("title", "kind", "context", "period_start", "period_end", "narrative")
+# The one-line texts of a case, stripped of surrounding spaces as the pages' forms strip
+# them (a title of spaces is no title). The narrative is Markdown: kept as written.
+CASE_TEXTS = ("title", "context")
+JUSTIFICATION_MAX_LENGTH = 2000
 
 
 class StaleEditError(ValidationError):
@@ -72,6 +77,14 @@ def _case_values(case: Case) -> dict:
     return {field: getattr(case, field) for field in CASE_FIELDS}
 
 
+def _stripped(values: dict) -> dict:
+    """``values`` with the one-line texts stripped: a title of spaces is no title."""
+    return {
+        key: value.strip() if key in CASE_TEXTS and isinstance(value, str) else value
+        for key, value in values.items()
+    }
+
+
 @transaction.atomic
 def create_case(
     portfolio: Portfolio,
@@ -86,12 +99,16 @@ def create_case(
 ) -> Case:
     case = Case(
         portfolio=portfolio,
-        title=title,
-        kind=kind,
-        context=context,
-        period_start=period_start,
-        period_end=period_end,
-        narrative=narrative,
+        **_stripped(
+            {
+                "title": title,
+                "kind": kind,
+                "context": context,
+                "period_start": period_start,
+                "period_end": period_end,
+                "narrative": narrative,
+            }
+        ),
     )
     case.full_clean(exclude=["portfolio"])
     case.save()
@@ -128,7 +145,7 @@ def update_case(
         period_end=period_end,
         narrative=narrative,
     )
-    for field, value in changes.items():
+    for field, value in _stripped(changes).items():
         setattr(case, field, value)
     case.full_clean(exclude=["portfolio"])
     updated = Case.objects.filter(pk=case.pk, revision=revision).update(
@@ -166,6 +183,25 @@ def _check_criterion(portfolio: Portfolio, criterion: Criterion) -> None:
         )
 
 
+def _checked_justification(justification: str) -> str:
+    justification = (justification or "").strip()
+    if not justification:
+        raise ValidationError(
+            _("Say in a sentence how it demonstrates the criterion."), code="justification"
+        )
+    if len(justification) > JUSTIFICATION_MAX_LENGTH:
+        raise ValidationError(
+            _("A justification has at most %(max)d characters (it has %(length)d).")
+            % {"max": JUSTIFICATION_MAX_LENGTH, "length": len(justification)},
+            code="justification",
+        )
+    try:
+        clean_only(Mapping(justification=justification), "justification")
+    except ValidationError as error:
+        raise ValidationError(error.messages[0], code="justification") from None
+    return justification
+
+
 @transaction.atomic
 def map_to_criterion(
     portfolio: Portfolio,
@@ -184,11 +220,7 @@ def map_to_criterion(
     owner_case = evidence.case if evidence is not None else case
     if owner_case.portfolio_id != portfolio.pk:
         raise ValidationError(_("This evidence belongs to another portfolio."))
-    justification = (justification or "").strip()
-    if not justification:
-        raise ValidationError(
-            _("Say in a sentence how it demonstrates the criterion."), code="justification"
-        )
+    justification = _checked_justification(justification)
     mapping, created = Mapping.objects.update_or_create(
         portfolio=portfolio,
         criterion=criterion,

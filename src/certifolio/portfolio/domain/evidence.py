@@ -13,9 +13,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from certifolio.accounts.models import User
 from certifolio.common.audit import record_event
+from certifolio.common.models import clean_only
 from certifolio.portfolio import files
 from certifolio.portfolio.models import Case, Evidence, Portfolio, PresentationSupport
 from certifolio.referential.models import Block
@@ -39,26 +41,37 @@ def add_evidence(
     return add_evidence_files(case, uploads=[upload], actor=actor, description=description)[0]
 
 
+def _checked_description(description: str) -> str:
+    """The description given to a batch of evidence, stripped, as the model accepts it."""
+    description = (description or "").strip()
+    clean_only(Evidence(description=description), "description")
+    return description
+
+
 def add_evidence_files(
     case: Case, *, actor: User | None, uploads: list[UploadedFile], description: str = ""
 ) -> list[Evidence]:
     """Attach several uploaded files to a case: all of them, or none.
 
-    Raises one ValidationError listing every refusal (each message names its file).
+    Every file is checked: its content (``files.check_upload``), that the portfolio does
+    not hold the same content already (nor the batch twice), and the quota. Raises one
+    ValidationError when one is refused: for a single file, its refusal; for several, a
+    sentence saying that nothing was added, then each file with its verdict.
     """
     owner = case.portfolio.candidate
-    checked, errors = [], []
+    description = _checked_description(description)
+    if not uploads:
+        raise ValidationError(_("Choose at least one file."), code="no_file")
+    checked: list = []
+    verdicts: list[list[str]] = []
     for upload in uploads:
         try:
             checked.append(files.check_upload(upload))
+            verdicts.append([])
         except ValidationError as error:
-            errors.extend(error.messages)
-    if not uploads:
-        errors.append(_("Choose at least one file."))
-    if not errors:
-        errors = files.quota_errors(owner, checked)
-    if errors:
-        raise ValidationError(errors)
+            checked.append(None)
+            verdicts.append(list(error.messages))
+    _refuse_batch(case, owner=owner, checked=checked, verdicts=verdicts)
     for item in checked:
         files.write_content(item)
     return _record_evidence(
@@ -66,12 +79,77 @@ def add_evidence_files(
     )
 
 
+def _refuse_batch(case: Case, *, owner, checked: list, verdicts: list[list[str]]) -> None:
+    """Raise the batch's refusal if a file is refused (each verdict in place)."""
+    valid = [(index, item) for index, item in enumerate(checked) if item is not None]
+    for index, message in _duplicates(case.portfolio, valid):
+        verdicts[index].append(message)
+    if not any(verdicts):
+        for position, message in files.quota_refusals(owner, [item for _i, item in valid]):
+            verdicts[valid[position][0]].append(message)
+    if not any(verdicts):
+        return
+    if len(verdicts) == 1:
+        raise ValidationError(verdicts[0])
+    refused = sum(1 for verdict in verdicts if verdict)
+    messages = [
+        ngettext(
+            "Nothing was added: %(refused)d of the %(count)d files is refused. Each file:",
+            "Nothing was added: %(refused)d of the %(count)d files are refused. Each file:",
+            refused,
+        )
+        % {"refused": refused, "count": len(verdicts)}
+    ]
+    for item, verdict in zip(checked, verdicts, strict=True):
+        messages += verdict or [
+            _("“%(name)s”: accepted, but not added, as the batch is refused.") % {"name": item.name}
+        ]
+    raise ValidationError(messages, code="batch")
+
+
+def _duplicates(portfolio: Portfolio, valid: list) -> list[tuple[int, str]]:
+    """(position, message) of the uploads whose content the portfolio, or the batch, has."""
+    existing = {}
+    for item in (
+        Evidence.objects.filter(
+            case__portfolio=portfolio, file__sha256__in={item.sha256 for _i, item in valid}
+        )
+        .select_related("case", "file")
+        .order_by("uploaded_at", "id")
+    ):
+        existing.setdefault(item.file.sha256, item)
+    found, sent = [], {}
+    for index, item in valid:
+        if item.sha256 in existing:
+            already = existing[item.sha256]
+            found.append(
+                (
+                    index,
+                    _(
+                        "“%(name)s” is already in this portfolio: “%(existing)s”, in the case "
+                        "“%(case)s”, has the same content."
+                    )
+                    % {"name": item.name, "existing": already.name, "case": already.case.title},
+                )
+            )
+        elif item.sha256 in sent:
+            found.append(
+                (
+                    index,
+                    _("“%(name)s” has the same content as “%(other)s”: send it once.")
+                    % {"name": item.name, "other": sent[item.sha256]},
+                )
+            )
+        else:
+            sent[item.sha256] = item.name
+    return found
+
+
 @transaction.atomic
 def _record_evidence(case, *, owner, checked, actor, description) -> list[Evidence]:
     _lock_owner(owner)
-    errors = files.quota_errors(owner, checked)
-    if errors:
-        raise ValidationError(errors)
+    # Again under the lock: another upload may have added the same content meanwhile.
+    _refuse_batch(case, owner=owner, checked=checked, verdicts=[[] for _item in checked])
     created = [
         Evidence.objects.create(
             case=case, file=files.record_content(item), name=item.name, description=description

@@ -9,13 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certifolio.portfolio import files, queries
 from certifolio.portfolio.domain import evidence as domain
@@ -48,6 +48,9 @@ def upload_form(upload_url: str, *, multiple: bool, field_name: str, accept: str
         "field_name": field_name,
         "accept": accept,
         "max_file_size": filesizeformat(files.max_file_bytes()),
+        # For the script, which refuses a file over the limit before sending it.
+        "max_file_bytes": files.max_file_bytes(),
+        "max_batch_bytes": files.max_batch_bytes() if multiple else files.max_file_bytes(),
     }
 
 
@@ -101,19 +104,25 @@ def evidence_upload(request, uuid):
             case,
             uploads=request.FILES.getlist("files"),
             actor=request.user,
-            description=request.POST.get("description", "").strip()[:300],
+            description=request.POST.get("description", ""),
         )
     except ValidationError as error:
         return _refused(request, error.messages, back)
+    # Shown on the next page: the one the script reloads, or the one redirected to.
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d file added: %(names)s.", "%(count)d files added: %(names)s.", len(added)
+        )
+        % {
+            "count": len(added),
+            "names": ", ".join(_("“%(name)s”") % {"name": item.name} for item in added),
+        },
+    )
     if _wants_json(request):
         return JsonResponse(
             {"ok": True, "errors": [], "evidence": [_evidence_json(item) for item in added]}
         )
-    messages.success(
-        request,
-        ngettext("%(count)d file added.", "%(count)d files added.", len(added))
-        % {"count": len(added)},
-    )
     return redirect(back)
 
 
@@ -124,11 +133,29 @@ def evidence_download(request, uuid):
     return _file_response(evidence.file, evidence.name)
 
 
+def _confirm_removal(request, *, name: str, back: str, question: str):
+    """The page that asks before a file is removed: removal works without JavaScript."""
+    return render(
+        request,
+        "web/portfolio/confirm_removal.html",
+        {"name": name, "back": back, "question": question},
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def evidence_delete(request, uuid):
+    """GET asks for confirmation; POST removes."""
     evidence = queries.evidence_for(request.user, uuid, perm=queries.CHANGE)
     case = evidence.case
+    if request.method == "GET":
+        return _confirm_removal(
+            request,
+            name=evidence.name,
+            back=_page_url("web:case", uuid=case.uuid),
+            question=_("Remove the file “%(name)s” from the case “%(case)s”?")
+            % {"name": evidence.name, "case": case.title},
+        )
     domain.remove_evidence(evidence, actor=request.user)
     if _wants_json(request):
         return JsonResponse({"ok": True, "errors": []})
@@ -151,12 +178,12 @@ def support_upload(request, uuid, code):
         )
     except ValidationError as error:
         return _refused(request, error.messages, back)
-    if _wants_json(request):
-        return JsonResponse({"ok": True, "errors": [], "support": _support_json(support)})
     messages.success(
         request,
         _("The presentation support of block %(code)s is saved.") % {"code": block.code},
     )
+    if _wants_json(request):
+        return JsonResponse({"ok": True, "errors": [], "support": _support_json(support)})
     return redirect(back)
 
 
@@ -168,10 +195,19 @@ def support_download(request, uuid):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def support_delete(request, uuid):
+    """GET asks for confirmation; POST removes."""
     support = queries.support_for(request.user, uuid, perm=queries.CHANGE)
     portfolio = support.portfolio
+    if request.method == "GET":
+        return _confirm_removal(
+            request,
+            name=support.name,
+            back=_page_url("web:supports", uuid=portfolio.uuid),
+            question=_("Remove “%(name)s”, the presentation support of block %(code)s?")
+            % {"name": support.name, "code": support.block.code},
+        )
     domain.remove_presentation_support(support, actor=request.user)
     if _wants_json(request):
         return JsonResponse({"ok": True, "errors": []})

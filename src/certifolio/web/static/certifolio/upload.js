@@ -24,8 +24,34 @@
     var status = form.querySelector("[role=status]");
     var button = form.querySelector("button[type=submit]");
 
+    // Files over the limits are refused here, before a byte is sent; the server refuses
+    // them too (413 from the request's length) for clients without this script.
+    function tooLarge() {
+      var maxFile = Number(form.dataset.maxFileBytes || 0);
+      var maxBatch = Number(form.dataset.maxBatchBytes || 0);
+      var problems = [];
+      var total = 0;
+      form.querySelectorAll("input[type=file]").forEach(function (input) {
+        Array.prototype.forEach.call(input.files, function (file) {
+          total += file.size;
+          if (maxFile && file.size > maxFile) {
+            problems.push(form.dataset.fileTooLarge.replace("{name}", file.name));
+          }
+        });
+      });
+      if (!problems.length && maxBatch && total > maxBatch) {
+        problems.push(form.dataset.batchTooLarge);
+      }
+      return problems;
+    }
+
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      var problems = tooLarge();
+      if (problems.length) {
+        showErrors(status, problems);
+        return;
+      }
       var request = new XMLHttpRequest();
       request.open("POST", form.action);
       request.setRequestHeader("X-Requested-With", "XMLHttpRequest");
