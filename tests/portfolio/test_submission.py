@@ -39,6 +39,7 @@ from certifolio.portfolio.summary import render_summary_html, render_summary_pdf
 from certifolio.referential.domain.versions import start_draft
 from certifolio.referential.models import Block, Criterion
 from tests.factories import OrganisationFactory, candidate
+from tests.pdf import pdf_text
 
 REPORT = "Rapport final : l’architecture cible.\n".encode()
 DIAGRAM = b"%PDF-1.4\n% schema\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -322,7 +323,8 @@ def test_manifest_hash_is_recorded_on_the_submission_and_in_the_audit_trail(seed
 
     submission = submit(sample)
 
-    expected = hashlib.sha256(canonical_json(submission.manifest)).hexdigest()
+    # The hash identifies the manifest a third party reads in the snapshot.
+    expected = sha(zip_entries(snapshot_bytes(submission))["manifest.json"])
     assert submission.manifest_sha256 == expected
     event = AuditEvent.objects.get(action="portfolio.submitted")
     assert (event.object_type, event.object_id, event.actor) == (
@@ -735,12 +737,30 @@ def test_export_command_names_a_file_lost_since_submission(seed_version, tmp_pat
 # The PDF summary -----------------------------------------------------------------------
 
 
-def test_summary_pdf_is_a_pdf(seed_version):
+def test_summary_pdf_says_whose_portfolio_it_is_and_lists_cases_and_files(seed_version):
     sample = make_sample(seed_version)
 
-    pdf = render_summary_pdf(sample.portfolio)
+    text = pdf_text(render_summary_pdf(sample.portfolio))
 
-    assert pdf[:5] == b"%PDF-"
+    assert text.startswith(
+        "Portfolio de Léa Roux Expert(e) en ingénierie informatique Candidat Léa Roux "
+        "Certification Expert(e) en ingénierie informatique Version du référentiel 1 "
+    )
+    assert (
+        "Blocs choisis • BC01 — Conception des services d'infrastructure et logiciel "
+        "• BC02 — Planification, implémentation, déploiement et gestion des services "
+        "informatiques Cas 1. Migration du réseau de l’agence"
+    ) in text
+    assert "J’ai conduit la migration. <script>alert(1)</script>" in text
+    assert (
+        "rapport.txt Rapport final 40 octets "
+        "261c338e989dae74595d13f9c4bc3eccb2541950d307c845344fc9aa63d6f268"
+    ) in text
+    assert (
+        "2. Étude de cas : supervision Étude de cas (réelle) Aucune pièce justificative "
+        "n’est jointe à ce cas."
+    ) in text
+    assert "C1.1 Respect de la législation en vigueur non couvert" in text
 
 
 def test_summary_shows_cases_evidence_coverage_and_submissions(seed_version):
