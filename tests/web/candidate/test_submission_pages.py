@@ -9,7 +9,7 @@ from certifolio.portfolio.models import Submission
 from certifolio.portfolio.snapshots import verify_snapshot_zip
 from tests.factories import OrganisationFactory, UserFactory, candidate, centre_staff, manager
 from tests.pdf import pdf_text
-from tests.portfolio.test_submission import make_sample, submit
+from tests.portfolio.samples import make_sample, submit
 
 
 @pytest.fixture
