@@ -4,6 +4,7 @@ The test itself is tests/security/test_access_matrix.py, the objects it walks wi
 matrix_world.py, the table it checks is docs/security/access-matrix.md.
 """
 
+import copy
 import json
 import re
 from dataclasses import dataclass
@@ -38,7 +39,6 @@ from tests.factories import candidate, with_totp
 from tests.security.matrix_world import (
     Objects,
     World,
-    client_for,
     object_named,
     pdf_upload,
 )
@@ -303,10 +303,16 @@ def answer_of(response) -> str:
     return str(response.status_code)
 
 
-def ask(world, role_name, key, route, named, method, objects):
-    """Send one row's request in a rolled-back savepoint: (url, answer, effect problem)."""
-    # A client of its own for each request: logging out must not end the next one's session.
-    client = client_for(world, role_name)
+def ask(world, logged_in, role_name, key, route, named, method, objects):
+    """Send one row's request in a rolled-back savepoint: (url, answer, effect problem).
+
+    ``logged_in`` is the role's client, logged in once. The savepoint puts its session
+    back and its cookies are put back after the request, so that logging out or a message
+    left behind never reaches the next request. (One client for all: a new one would load
+    the middleware again, and WhiteNoise reads every static file when it starts.)
+    """
+    client = logged_in
+    cookies = copy.deepcopy(client.cookies)
     request = Request(world, objects, world.users[role_name], client)
     url = world.url(key, route, named, objects)
     effect = EFFECT.get(key)
@@ -327,6 +333,7 @@ def ask(world, role_name, key, route, named, method, objects):
         # Read downloads to the end: that closes their file the way the test client
         # expects (a second close() would end the database connection).
         b"".join(response.streaming_content)
+    client.cookies = cookies
     return url, answer_of(response), (before, after)
 
 

@@ -16,7 +16,6 @@ from tests.security.access_matrix import (
     OTHERS,
     OWN,
     ROLES,
-    World,
     ask,
     check,
     matrix_row,
@@ -24,6 +23,7 @@ from tests.security.access_matrix import (
     project_urls,
     read_matrix,
 )
+from tests.security.matrix_world import World, client_for
 
 # Set to print every answer (to review the matrix after adding URLs): MATRIX_DUMP=1.
 DUMP = bool(os.environ.get("MATRIX_DUMP"))
@@ -32,6 +32,7 @@ DUMP = bool(os.environ.get("MATRIX_DUMP"))
 @pytest.mark.parametrize("role_name", ROLES)
 def test_every_url_answers_each_role_as_the_matrix_says(role_name, seed_version):
     world = World(seed_version, role_name)
+    logged_in = client_for(world, role_name)
     tables = read_matrix()
     unlisted = unlisted_urls(tables)
     wrong = []
@@ -41,7 +42,9 @@ def test_every_url_answers_each_role_as_the_matrix_says(role_name, seed_version)
             row = matrix_row(tables[table], key)
             if row is None:
                 continue
-            url, answer, effect = ask(world, role_name, key, route, named, row.method, objects)
+            url, answer, effect = ask(
+                world, logged_in, role_name, key, route, named, row.method, objects
+            )
             problem = check(row, role_name, url, answer, effect)
             if DUMP:
                 print(f"DUMP|{table}|{key}|{row.method}|{role_name}|{answer}|{effect}")
