@@ -6,16 +6,19 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from certifolio.accounts.enums import Role
 from certifolio.common.models import AuditEvent
+from certifolio.demo.files import minimal_pdf
 from certifolio.portfolio.domain.cases import (
     choose_blocks,
     create_case,
     map_to_criterion,
     open_portfolio,
 )
+from certifolio.portfolio.domain.evidence import set_presentation_support
 from certifolio.portfolio.enums import CaseKind
 from certifolio.portfolio.markdown import render_markdown
 from certifolio.portfolio.models import Case, Evidence, Mapping, Portfolio, StoredFile
@@ -431,6 +434,33 @@ def test_case_page_shows_narrative_evidence_mappings_and_upload(client, world):
     assert f'name="revision" value="{world.case.revision}"' in response.text
 
 
+@pytest.mark.parametrize("count", [1, 3])
+def test_case_page_query_count_is_the_same_for_1_and_3_files(
+    client, world, count, django_assert_num_queries
+):
+    for index, criterion in enumerate(_criteria(world.bc01, count)[1:], start=2):
+        evidence = _evidence(world.case, f"annexe-{index}.pdf")
+        map_to_criterion(
+            world.portfolio,
+            criterion=criterion,
+            evidence=evidence,
+            justification="Oui.",
+            actor=world.users["owner"],
+        )
+    client.force_login(world.users["owner"])
+    client.get(_url(world, "case"))
+
+    # Every page: 7 (see above). This one: the case with its portfolio, the mappings with
+    # their criteria, the files.
+    with django_assert_num_queries(7 + 3):
+        response = client.get(_url(world, "case"))
+
+    assert (
+        len(re.findall(r'href="/portfolio/evidence/[0-9a-f-]{36}/download/"', response.text))
+        == count
+    )
+
+
 def _case_data(case, **changes):
     data = {
         "title": case.title,
@@ -706,6 +736,33 @@ def test_supports_page_has_an_upload_form_per_chosen_block(client, world):
     assert response.text.count('accept=".pdf,.odp,.pptx"') == 2
     for code in ("BC01", "BC02"):
         assert reverse("web:support_upload", args=[world.portfolio.uuid, code]) in response.text
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_supports_page_query_count_is_the_same_for_1_and_3_supports(
+    client, world, count, django_assert_num_queries
+):
+    blocks = list(Block.objects.filter(version=world.version).order_by("code")[:count])
+    choose_blocks(world.portfolio, blocks=blocks, actor=world.users["owner"])
+    for block in blocks:
+        set_presentation_support(
+            world.portfolio,
+            block=block,
+            upload=SimpleUploadedFile(f"{block.code}.pdf", minimal_pdf(block.code, ["Plan."])),
+            actor=world.users["owner"],
+        )
+    client.force_login(world.users["owner"])
+    client.get(_url(world, "supports"))
+
+    # Every page: 7 (see above). This one: the portfolio, the supports with their files,
+    # the chosen blocks.
+    with django_assert_num_queries(7 + 3):
+        response = client.get(_url(world, "supports"))
+
+    assert (
+        len(re.findall(r'href="/portfolio/supports/[0-9a-f-]{36}/download/"', response.text))
+        == count
+    )
 
 
 # Links from the other pages.
