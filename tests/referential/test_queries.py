@@ -1,6 +1,7 @@
 import copy
 
-from certifolio.referential import domain, queries
+from certifolio.referential import queries
+from certifolio.referential.domain.loading import load_referential
 
 
 def test_search_versions_keeps_the_first_matches_of_each_version_up_to_the_limit(
@@ -9,7 +10,7 @@ def test_search_versions_keeps_the_first_matches_of_each_version_up_to_the_limit
     document = copy.deepcopy(seed_document)
     document["certification"]["slug"] = "copie"
     document["certification"]["title"] = "Copie"
-    domain.load_referential(document)
+    load_referential(document, actor=None)
 
     results = queries.search_versions(queries.current_versions(), "securite", limit=2)
 

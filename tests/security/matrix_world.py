@@ -34,7 +34,7 @@ from certifolio.portfolio.models import (
     PresentationSupport,
     Submission,
 )
-from certifolio.referential import domain
+from certifolio.referential.domain.versions import start_draft
 from certifolio.referential.models import (
     Block,
     Certification,
@@ -84,7 +84,7 @@ class World:
 
     def __init__(self, seed_version, role_name):
         self.version = seed_version
-        self.draft = domain.start_draft(seed_version.certification)
+        self.draft = start_draft(seed_version.certification, actor=None)
         self.block = Block.objects.get(version=seed_version, code="BC01")
         lyon = OrganisationFactory(name="Lyon")
         paris = OrganisationFactory(name="Paris")
@@ -105,7 +105,9 @@ class World:
         self.devices = {name: with_totp(self.users[name]) for name in ("juror", "manager")}
         # The anonymous visitor has no token: he tries the candidate's.
         token_owner = self.users.get(role_name) or self.users["candidate"]
-        own_token = tokens.create_token(token_owner, name="t", scopes=["read", "write"])[0]
+        own_token = tokens.create_token(
+            token_owner, actor=token_owner, name="t", scopes=["read", "write"]
+        )[0]
         self.own = Objects(
             **self._portfolio(self.users["candidate"]),
             person=neighbour,
@@ -117,27 +119,29 @@ class World:
         self.others = Objects(
             **self._portfolio(other_owner),
             person=stranger,
-            token=tokens.create_token(other_owner, name="t", scopes=["read", "write"])[0],
+            token=tokens.create_token(
+                other_owner, actor=other_owner, name="t", scopes=["read", "write"]
+            )[0],
             invitation=self._invitation("other-invitee@example.org", other_manager),
             event=record_event("test.event", obj=stranger),
         )
         self.invitation_token = self.own.invitation.token_for_link
 
     def _invitation(self, email, manager):
-        invitation, link = invitations.create_invitation(email, invited_by=manager, roles=["juror"])
+        invitation, link = invitations.create_invitation(email, actor=manager, roles=["juror"])
         invitation.token_for_link = link.rstrip("/").rsplit("/", 1)[1]
         return invitation
 
     def _portfolio(self, owner):
         """``owner``'s portfolio, with one of everything in it."""
-        portfolio = open_portfolio(owner, version=self.version)
+        portfolio, _created = open_portfolio(owner, actor=owner, version=self.version)
         choose_blocks(portfolio, blocks=[self.block], actor=owner)
         case = create_case(portfolio, actor=owner, title="Cas", kind=CaseKind.COMPANY)
         evidence = add_evidence(case, upload=pdf_upload("plan.pdf"), actor=owner)
         criterion = Criterion.objects.filter(
             version=self.version, competency__block=self.block
         ).first()
-        mapping = map_to_criterion(
+        mapping, _created = map_to_criterion(
             portfolio,
             criterion=criterion,
             evidence=evidence,

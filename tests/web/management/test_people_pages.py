@@ -35,7 +35,7 @@ def test_invitation_list_query_count_is_the_same_for_1_and_3_invitations(
     for index in range(count):
         invitations.create_invitation(
             f"invite{index}@example.org",
-            invited_by=inviter,
+            actor=inviter,
             roles=[Role.CANDIDATE],
             organisation=lyon,
         )

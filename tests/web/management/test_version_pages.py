@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from certifolio.referential import domain
+from certifolio.referential.domain.versions import publish_version, start_draft
 from certifolio.referential.models import ReferentialVersion
 from tests.factories import manager
 
@@ -14,7 +14,7 @@ def test_version_list_query_count_is_the_same_for_1_and_3_versions(
 ):
     certification = seed_version.certification
     for _index in range(count - 1):
-        domain.publish_version(domain.start_draft(certification))
+        publish_version(start_draft(certification, actor=None), actor=None)
     publisher = manager(first_name="Inès", last_name="Martin")
     ReferentialVersion.objects.filter(certification=certification).update(published_by=publisher)
     verified_login(publisher)
