@@ -93,7 +93,8 @@ def test_recovery_code_logs_in_once(client, db):
     assert first.status_code == 302
     assert second.status_code == 200
     assert StaticToken.objects.filter(device__user=user).count() == 9
-    assert device.pk is not None
+    # The authenticator itself stays: a recovery code replaces it once, it does not remove it.
+    assert list(TOTPDevice.objects.filter(user=user).values_list("pk", flat=True)) == [device.pk]
 
 
 def test_juror_must_use_a_second_factor_but_candidate_need_not(client, db):

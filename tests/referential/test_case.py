@@ -279,7 +279,27 @@ def test_import_case_package_without_extensions_uses_defaults(seed_version):
     assert version.certification.slug == "experte-en-ingenierie-informatique"
     assert (block.activities, block.evaluation_modality) == ([], "")
     assert block.description.startswith("L'expert en ingénierie informatique est le garant")
-    assert version.grading_scale == seed_version.grading_scale
+    assert version.grading_scale == [
+        {"code": "non_acquis", "label": "Non acquis"},
+        {"code": "partiellement_acquis", "label": "Partiellement acquis"},
+        {"code": "acquis", "label": "Acquis"},
+    ]
+    assert version.decision_rules == {
+        "competency_min_level": "acquis",
+        "competency_min_share": 1.0,
+        "block_min_share": 1.0,
+        "divergence_gap": 2,
+    }
+    assert version.award_rule == {"common_blocks": "all", "option_blocks": "all_of_one_option"}
+    assert version.jury_rules == {
+        "min_members": 2,
+        "presidents": 1,
+        "min_external_share": 0.5,
+        "exclude_trainers": True,
+        "exclude_declared_ties": True,
+        "vae_min_qualified_members": 1,
+        "vae_gender_balance_warning": True,
+    }
 
 
 def test_import_case_command_malformed_json_refused(seed_version, tmp_path):

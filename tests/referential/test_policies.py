@@ -28,14 +28,36 @@ def test_validate_policies_accepts_the_defaults():
 
 
 def test_default_rules_are_those_of_the_design():
-    assert [level["code"] for level in policies.default_grading_scale()] == [
-        "non_acquis", "partiellement_acquis", "acquis",
-    ]  # fmt: skip
-    assert policies.default_jury_rules()["min_members"] == 2
-    assert policies.default_jury_rules()["min_external_share"] == 0.5
+    assert policies.default_grading_scale() == [
+        {"code": "non_acquis", "label": "Non acquis"},
+        {"code": "partiellement_acquis", "label": "Partiellement acquis"},
+        {"code": "acquis", "label": "Acquis"},
+    ]
+    assert policies.default_decision_rules() == {
+        "competency_min_level": "acquis",
+        "competency_min_share": 1.0,
+        "block_min_share": 1.0,
+        "divergence_gap": 2,
+    }
     assert policies.default_award_rule() == {
-        "common_blocks": "all", "option_blocks": "all_of_one_option",
-    }  # fmt: skip
+        "common_blocks": "all",
+        "option_blocks": "all_of_one_option",
+    }
+    assert policies.default_jury_rules() == {
+        "min_members": 2,
+        "presidents": 1,
+        "min_external_share": 0.5,
+        "exclude_trainers": True,
+        "exclude_declared_ties": True,
+        "vae_min_qualified_members": 1,
+        "vae_gender_balance_warning": True,
+    }
+
+
+def test_default_rules_are_copies_that_callers_may_change():
+    policies.default_jury_rules()["min_members"] = 9
+
+    assert policies.default_jury_rules()["min_members"] == 2
 
 
 @pytest.mark.parametrize(

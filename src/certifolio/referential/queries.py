@@ -1,6 +1,7 @@
 """Reads of the referential shared by pages, the API and the exports."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models.functions import RowNumber
 
 from certifolio.common.errors import NotFound
 from certifolio.common.lookups import find, require_perm
@@ -94,27 +95,48 @@ def current_versions():
     )
 
 
-def search_version(version: ReferentialVersion, text: str, *, limit: int = 200):
-    """Competencies and criteria of a version matching ``text``, ignoring case and accents."""
+def search_versions(versions, text: str, *, limit: int = 200) -> list[dict]:
+    """Competencies and criteria of each version matching ``text``, ignoring case and accents.
+
+    One entry per version with a match, in the order of ``versions``, each with at most
+    ``limit`` competencies and ``limit`` criteria: three queries, however many versions.
+    """
     words = fold(text).split()
     if not words:
-        return [], []
-    competency_filter = Q()
-    criterion_filter = Q()
+        return []
+    versions = list(versions)
+    matches = Q()
     for word in words:
-        competency_filter &= Q(search_text__contains=word)
-        criterion_filter &= Q(search_text__contains=word)
-    competencies = list(
-        Competency.objects.filter(competency_filter, version=version)
-        .select_related("block")
-        .order_by("block__order", "order")[:limit]
+        matches &= Q(search_text__contains=word)
+    competencies = _first_per_version(
+        Competency.objects.filter(matches, version__in=versions).select_related("block"),
+        ("block__order", "order"),
+        limit,
     )
-    criteria = list(
-        Criterion.objects.filter(criterion_filter, version=version)
-        .select_related("competency__block")
-        .order_by("competency__block__order", "competency__order", "order")[:limit]
+    criteria = _first_per_version(
+        Criterion.objects.filter(matches, version__in=versions).select_related("competency__block"),
+        ("competency__block__order", "competency__order", "order"),
+        limit,
     )
-    return competencies, criteria
+    results = []
+    for version in versions:
+        found = {
+            "competencies": competencies.get(version.pk, []),
+            "criteria": criteria.get(version.pk, []),
+        }
+        if found["competencies"] or found["criteria"]:
+            results.append({"version": version, **found})
+    return results
+
+
+def _first_per_version(queryset, ordering, limit) -> dict[int, list]:
+    """The first ``limit`` rows of each version in ``ordering``, by version id."""
+    rank = Window(RowNumber(), partition_by=[F("version_id")], order_by=[F(f) for f in ordering])
+    rows = queryset.annotate(rank=rank).filter(rank__lte=limit).order_by("version_id", *ordering)
+    by_version = {}
+    for row in rows:
+        by_version.setdefault(row.version_id, []).append(row)
+    return by_version
 
 
 def award_check(version: ReferentialVersion, blocks) -> AwardCheck:

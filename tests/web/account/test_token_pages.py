@@ -1,10 +1,11 @@
+import datetime
 import hashlib
 import re
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from certifolio.accounts.domain.tokens import create_token
 from certifolio.accounts.enums import Role
@@ -119,13 +120,15 @@ def test_token_page_query_count_does_not_grow(client, person, count, django_asse
     assert response.text.count("<code>cf_") == count
 
 
-def test_token_revoke_by_the_owner_revokes(client, person):
+def test_token_revoke_by_the_owner_revokes(client, person, monkeypatch):
     token, _raw = create_token(person, name="Script", scopes=["read"], actor=person)
+    revoked_at = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: revoked_at)  # the clock, stopped
 
     response = client.post(_revoke_url(token))
 
     assert (response.status_code, response["Location"]) == (302, reverse("web:tokens"))
-    assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
+    assert ApiToken.objects.get(pk=token.pk).revoked_at == revoked_at
 
 
 def test_token_revoke_of_another_users_token_is_not_found(client, person):

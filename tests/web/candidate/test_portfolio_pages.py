@@ -1,128 +1,49 @@
 """The portfolio pages: who reaches them, what the owner does, what the readers see."""
 
 import copy
-import hashlib
 import re
-from types import SimpleNamespace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from certifolio.accounts.enums import Role
 from certifolio.common.models import AuditEvent
+from certifolio.demo.files import minimal_pdf
 from certifolio.portfolio.domain.cases import (
     choose_blocks,
     create_case,
     map_to_criterion,
     open_portfolio,
 )
+from certifolio.portfolio.domain.evidence import set_presentation_support
 from certifolio.portfolio.enums import CaseKind
-from certifolio.portfolio.markdown import render_markdown
-from certifolio.portfolio.models import Case, Evidence, Mapping, Portfolio, StoredFile
+from certifolio.portfolio.models import Portfolio
 from certifolio.referential.domain.loading import load_referential
 from certifolio.referential.models import Block, Criterion
-from tests.factories import OrganisationFactory, UserFactory, candidate, centre_staff, manager
-
-NARRATIVE = "J’ai **conduit** la migration du réseau."
-# The site's own forms on every page: log out, and the language.
-BASE_FORMS = 2
-# Logged in with force_login: an unusable password spares the slow hashing.
-NO_PASSWORD = "!"
-
-
-def _evidence(case, name) -> Evidence:
-    digest = hashlib.sha256(f"{case.uuid}/{name}".encode()).hexdigest()
-    stored = StoredFile.objects.create(
-        sha256=digest, size=2048, content_type="application/pdf", storage_name=f"test/{digest}"
-    )
-    return Evidence.objects.create(case=case, file=stored, name=name)
-
-
-def _criteria(block, count) -> list[Criterion]:
-    return list(
-        Criterion.objects.filter(competency__block=block).order_by("competency__order", "order")[
-            :count
-        ]
-    )
-
-
-@pytest.fixture
-def world(seed_version):
-    lyon, nantes = OrganisationFactory(name="Lyon"), OrganisationFactory(name="Nantes")
-    owner = candidate(lyon, first_name="Alice", last_name="Martin", password=NO_PASSWORD)
-    portfolio, _created = open_portfolio(owner, version=seed_version, actor=owner)
-    bc01 = Block.objects.get(version=seed_version, code="BC01")
-    choose_blocks(portfolio, blocks=[bc01], actor=owner)
-    case = create_case(
-        portfolio,
-        actor=owner,
-        title="Migration du réseau",
-        kind=CaseKind.COMPANY,
-        context="Société Exemple",
-        narrative=NARRATIVE,
-    )
-    evidence = _evidence(case, "rapport.pdf")
-    criterion = _criteria(bc01, 1)[0]
-    link, _created = map_to_criterion(
-        portfolio,
-        criterion=criterion,
-        evidence=evidence,
-        justification="Le rapport décrit l’architecture.",
-        actor=owner,
-    )
-    users = {
-        "owner": owner,
-        "other_candidate": candidate(lyon, password=NO_PASSWORD),
-        "lyon_staff": centre_staff(lyon, password=NO_PASSWORD),
-        "nantes_staff": centre_staff(nantes, password=NO_PASSWORD),
-        "auditor": UserFactory(roles=[Role.AUDITOR], password=NO_PASSWORD),
-        "juror": UserFactory(roles=[Role.JUROR], password=NO_PASSWORD),
-        "manager": manager(password=NO_PASSWORD),
-        "anonymous": None,
-    }
-    return SimpleNamespace(
-        version=seed_version,
-        portfolio=portfolio,
-        bc01=bc01,
-        case=case,
-        evidence=evidence,
-        criterion=criterion,
-        link=link,
-        users=users,
-    )
-
-
-@pytest.fixture
-def login(client, verified_login):
-    def log_in(user):
-        if user is None:
-            return client
-        if user.has_role(Role.MANAGER) or user.has_role(Role.JUROR):
-            return verified_login(user)
-        client.force_login(user)
-        return client
-
-    return log_in
-
-
-def _url(world, name) -> str:
-    args = {
-        "portfolio_home": [],
-        "portfolio": [world.portfolio.uuid],
-        "case_create": [world.portfolio.uuid],
-        "coverage": [world.portfolio.uuid],
-        "supports": [world.portfolio.uuid],
-        "case": [world.case.uuid],
-        "mapping": [world.case.uuid],
-    }[name]
-    return reverse(f"web:{name}", args=args)
-
+from tests.factories import OrganisationFactory, candidate
+from tests.web.candidate.portfolio_world import (
+    BASE_FORMS,
+    NO_PASSWORD,
+    _criteria,
+    _evidence,
+    _url,
+)
 
 PAGES = ["portfolio", "case_create", "case", "mapping", "coverage", "supports"]
+
+
 READ_PAGES = ["portfolio", "case", "coverage", "supports"]
+
+
 OWNER_PAGES = ["case_create", "mapping"]
+
+
 OUTSIDERS = ["other_candidate", "nantes_staff", "auditor", "juror"]
+
+
 READERS = ["lyon_staff", "manager"]
+
+
 ALL = [*READERS, *OUTSIDERS, "anonymous"]
 
 
@@ -376,279 +297,6 @@ def test_overview_query_count_does_not_grow(client, world, count, django_assert_
     assert response.text.count('<li class="card">') == count
 
 
-# Cases.
-
-
-def test_owner_creates_a_case(client, world):
-    client.force_login(world.users["owner"])
-
-    response = client.post(
-        _url(world, "case_create"),
-        {
-            "title": "Supervision",
-            "kind": CaseKind.RECONSTRUCTED_STUDY,
-            "context": "",
-            "period_start": "2024-01-08",
-            "period_end": "2024-03-01",
-            "narrative": "Étude reconstituée.",
-        },
-    )
-
-    case = Case.objects.get(title="Supervision")
-    assert response.status_code == 302
-    assert response.url == reverse("web:case", args=[case.uuid])
-    assert case.portfolio == world.portfolio
-
-
-def test_a_case_that_ends_before_it_starts_is_refused(client, world):
-    client.force_login(world.users["owner"])
-
-    response = client.post(
-        _url(world, "case_create"),
-        {
-            "title": "Supervision",
-            "kind": CaseKind.COMPANY,
-            "period_start": "2024-03-01",
-            "period_end": "2024-01-08",
-        },
-    )
-
-    assert response.status_code == 200
-    assert "La fin précède le début." in response.text
-    assert Case.objects.filter(title="Supervision").count() == 0
-
-
-def test_case_page_shows_narrative_evidence_mappings_and_upload(client, world):
-    client.force_login(world.users["owner"])
-
-    response = client.get(_url(world, "case"))
-
-    assert "<p>J’ai <strong>conduit</strong> la migration du réseau.</p>" in response.text
-    assert reverse("web:evidence_download", args=[world.evidence.uuid]) in response.text
-    assert reverse("web:evidence_upload", args=[world.case.uuid]) in response.text
-    assert 'name="files"' in response.text
-    assert "Le rapport décrit l’architecture." in response.text
-    assert f'name="revision" value="{world.case.revision}"' in response.text
-
-
-def _case_data(case, **changes):
-    data = {
-        "title": case.title,
-        "kind": case.kind,
-        "context": case.context,
-        "period_start": "",
-        "period_end": "",
-        "narrative": case.narrative,
-        "revision": case.revision,
-    }
-    return {**data, **changes}
-
-
-def test_owner_edits_a_case(client, world):
-    client.force_login(world.users["owner"])
-
-    response = client.post(_url(world, "case"), _case_data(world.case, narrative="Nouveau."))
-
-    world.case.refresh_from_db()
-    assert response.status_code == 302
-    assert (world.case.narrative, world.case.revision) == ("Nouveau.", 2)
-
-
-def test_two_tabs_editing_a_case_lose_nothing(client, world):
-    client.force_login(world.users["owner"])
-    url = _url(world, "case")
-    first_tab = client.get(url).context["form"]["revision"].value()
-    second_tab = client.get(url).context["form"]["revision"].value()
-
-    first = client.post(
-        url, _case_data(world.case, narrative="Texte du premier onglet.", revision=first_tab)
-    )
-    second = client.post(
-        url, _case_data(world.case, narrative="Texte du second onglet.", revision=second_tab)
-    )
-
-    world.case.refresh_from_db()
-    assert first.status_code == 302
-    assert second.status_code == 200
-    assert (
-        "Ce cas a été modifié ailleurs (un autre onglet ou un autre appareil) depuis que vous "
-        "l’avez ouvert." in second.text
-    )
-    assert "Texte du second onglet." in second.context["form"]["narrative"].value()
-    assert ">\nTexte du second onglet.</textarea>" in second.text
-    assert "<p>Texte du premier onglet.</p>" in second.text
-    assert (world.case.narrative, world.case.revision) == ("Texte du premier onglet.", 2)
-
-
-def test_owner_deletes_a_case(client, world):
-    client.force_login(world.users["owner"])
-
-    response = client.post(reverse("web:case_delete", args=[world.case.uuid]))
-
-    assert response.url == reverse("web:portfolio", args=[world.portfolio.uuid])
-    assert Case.objects.filter(pk=world.case.pk).exists() is False
-
-
-def test_case_delete_answers_405_to_get(client, world):
-    client.force_login(world.users["owner"])
-
-    assert client.get(reverse("web:case_delete", args=[world.case.uuid])).status_code == 405
-
-
-# Markdown.
-
-
-def test_script_in_a_narrative_is_escaped(client, world):
-    world.case.narrative = "<script>alert(1)</script>"
-    world.case.save()
-    client.force_login(world.users["lyon_staff"])
-
-    response = client.get(_url(world, "case"))
-
-    assert "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>" in response.text
-    assert "<script>alert(1)" not in response.text
-
-
-def test_javascript_link_in_a_narrative_has_no_href(client, world):
-    world.case.narrative = (
-        "[x](javascript:alert(1)) [y](JaVaScRiPt:alert(2)) [z](https://example.org)"
-    )
-    world.case.save()
-    client.force_login(world.users["lyon_staff"])
-
-    response = client.get(_url(world, "case"))
-
-    assert re.findall(r'href="[^"]*script:', response.text, flags=re.IGNORECASE) == []
-    assert '<a href="https://example.org" rel="nofollow noopener noreferrer">z</a>' in response.text
-
-
-@pytest.mark.parametrize(
-    ("text", "html"),
-    [
-        ("<b>gras</b>", "<p>&lt;b&gt;gras&lt;/b&gt;</p>\n"),
-        ("[x](javascript:alert(1))", "<p>[x](javascript:alert(1))</p>\n"),
-        ("[x](java%0Ascript:alert(1))", "<p>[x](java%0Ascript:alert(1))</p>\n"),
-        ("[x](data:text/html,hi)", "<p>[x](data:text/html,hi)</p>\n"),
-        # No image is loaded from elsewhere: it stays a link.
-        (
-            "![img](https://tracker.example/p.png)",
-            '<p>!<a href="https://tracker.example/p.png" rel="nofollow noopener noreferrer">'
-            "img</a></p>\n",
-        ),
-        (
-            "[site](https://example.org)",
-            '<p><a href="https://example.org" rel="nofollow noopener noreferrer">site</a></p>\n',
-        ),
-        ("# Titre", "<h3>Titre</h3>\n"),
-    ],
-)
-def test_markdown_rendering_is_safe(text, html):
-    assert render_markdown(text) == html
-
-
-# Mapping.
-
-
-def test_mapping_page_offers_the_criteria_of_the_chosen_blocks(client, world):
-    client.force_login(world.users["owner"])
-
-    response = client.get(_url(world, "mapping"))
-
-    bc01_criteria = Criterion.objects.filter(competency__block=world.bc01).count()
-    forms = 2  # the case as a whole, and its one file
-    offered = re.findall(r'<option value="[0-9a-f-]{36}">', response.text)
-    assert len(offered) == forms * bc01_criteria
-    assert 'id="target-case"' in response.text
-    assert f'id="target-{world.evidence.uuid}"' in response.text
-
-
-def test_owner_maps_the_case_to_a_criterion(client, world):
-    criterion = _criteria(world.bc01, 2)[1]
-    client.force_login(world.users["owner"])
-
-    response = client.post(
-        _url(world, "mapping"),
-        {"target": "case", "criterion": criterion.uuid, "justification": "Le cas le montre."},
-    )
-
-    assert response.status_code == 302
-    assert response.url == f"{_url(world, 'mapping')}#target-case"
-    saved = Mapping.objects.get(case=world.case)
-    assert (saved.criterion, saved.justification) == (criterion, "Le cas le montre.")
-
-
-def test_mapping_the_same_criterion_again_updates_the_justification(client, world):
-    client.force_login(world.users["owner"])
-
-    client.post(
-        _url(world, "mapping"),
-        {
-            "target": str(world.evidence.uuid),
-            "criterion": world.criterion.uuid,
-            "justification": "Mieux dit.",
-        },
-    )
-
-    assert list(Mapping.objects.values_list("justification", flat=True)) == ["Mieux dit."]
-
-
-def test_mapping_to_a_criterion_of_another_certification_is_refused(client, world, seed_document):
-    document = copy.deepcopy(seed_document)
-    document["certification"]["slug"] = "autre-titre"
-    document["certification"]["title"] = "Autre titre"
-    other_version = load_referential(document, actor=None)[0]
-    foreign = Criterion.objects.filter(version=other_version).order_by("pk").first()
-    client.force_login(world.users["owner"])
-
-    response = client.post(
-        _url(world, "mapping"),
-        {"target": "case", "criterion": foreign.uuid, "justification": "Essai."},
-    )
-
-    assert response.status_code == 200
-    assert (
-        "Ce critère appartient à une autre certification ou version que le portfolio."
-        in response.text
-    )
-    assert Mapping.objects.count() == 1
-
-
-def test_mapping_without_justification_is_refused(client, world):
-    client.force_login(world.users["owner"])
-
-    response = client.post(
-        _url(world, "mapping"),
-        {"target": "case", "criterion": world.criterion.uuid, "justification": "   "},
-    )
-
-    assert response.status_code == 200
-    assert Mapping.objects.count() == 1
-
-
-def test_mapping_a_file_of_another_case_is_404(client, world):
-    other_case = create_case(
-        world.portfolio, actor=world.users["owner"], title="Autre", kind=CaseKind.COMPANY
-    )
-    other_file = _evidence(other_case, "autre.pdf")
-    client.force_login(world.users["owner"])
-
-    response = client.post(
-        _url(world, "mapping"),
-        {"target": str(other_file.uuid), "criterion": world.criterion.uuid, "justification": "x"},
-    )
-
-    assert response.status_code == 404
-
-
-def test_owner_removes_a_mapping(client, world):
-    client.force_login(world.users["owner"])
-
-    response = client.post(reverse("web:mapping_delete", args=[world.link.uuid]))
-
-    assert response.url == _url(world, "mapping")
-    assert Mapping.objects.count() == 0
-
-
 # Coverage.
 
 
@@ -706,6 +354,33 @@ def test_supports_page_has_an_upload_form_per_chosen_block(client, world):
     assert response.text.count('accept=".pdf,.odp,.pptx"') == 2
     for code in ("BC01", "BC02"):
         assert reverse("web:support_upload", args=[world.portfolio.uuid, code]) in response.text
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_supports_page_query_count_is_the_same_for_1_and_3_supports(
+    client, world, count, django_assert_num_queries
+):
+    blocks = list(Block.objects.filter(version=world.version).order_by("code")[:count])
+    choose_blocks(world.portfolio, blocks=blocks, actor=world.users["owner"])
+    for block in blocks:
+        set_presentation_support(
+            world.portfolio,
+            block=block,
+            upload=SimpleUploadedFile(f"{block.code}.pdf", minimal_pdf(block.code, ["Plan."])),
+            actor=world.users["owner"],
+        )
+    client.force_login(world.users["owner"])
+    client.get(_url(world, "supports"))
+
+    # Every page: 7 (see above). This one: the portfolio, the supports with their files,
+    # the chosen blocks.
+    with django_assert_num_queries(7 + 3):
+        response = client.get(_url(world, "supports"))
+
+    assert (
+        len(re.findall(r'href="/portfolio/supports/[0-9a-f-]{36}/download/"', response.text))
+        == count
+    )
 
 
 # Links from the other pages.

@@ -1,7 +1,6 @@
 import io
 
 import pytest
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
@@ -9,18 +8,13 @@ from certifolio.accounts.enums import Role
 from certifolio.portfolio.models import Submission
 from certifolio.portfolio.snapshots import verify_snapshot_zip
 from tests.factories import OrganisationFactory, UserFactory, candidate, centre_staff, manager
-from tests.portfolio.test_submission import make_sample, submit
+from tests.pdf import pdf_text
+from tests.portfolio.samples import make_sample, submit
 
 
 @pytest.fixture
 def sample(seed_version):
     return make_sample(seed_version)
-
-
-def in_english(client):
-    # The new messages are asserted in English until their French translations land.
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def reader_urls(sample, submission) -> list[str]:
@@ -50,7 +44,7 @@ def all_urls(sample, submission) -> list[str]:
 
 def test_submit_page_preselects_the_chosen_blocks_and_lists_uncovered_criteria(client, sample):
     sample.portfolio.blocks.set([sample.bc02])
-    in_english(client).force_login(sample.candidate)
+    client.force_login(sample.candidate)
 
     response = client.get(reverse("web:portfolio_submit", args=[sample.portfolio.uuid]))
 
@@ -61,13 +55,13 @@ def test_submit_page_preselects_the_chosen_blocks_and_lists_uncovered_criteria(c
     assert f'value="{sample.bc02.pk}" id="id_blocks_1" checked>' in response.text
     assert f'value="{sample.bc01.pk}" id="id_blocks_0">' in response.text
     assert [item.block for item in response.context["uncovered"]] == [sample.bc02]
-    assert "<legend>Blocks submitted</legend>" in response.text
-    assert '<h2 id="uncovered-title">Criteria without evidence</h2>' in response.text
+    assert "<legend>Blocs déposés</legend>" in response.text
+    assert '<h2 id="uncovered-title">Critères sans pièce justificative</h2>' in response.text
     assert 'name="confirm_uncovered"' in response.text
 
 
 def test_owner_submits_and_is_sent_to_the_history(client, sample):
-    in_english(client).force_login(sample.candidate)
+    client.force_login(sample.candidate)
 
     response = client.post(
         reverse("web:portfolio_submit", args=[sample.portfolio.uuid]),
@@ -81,14 +75,14 @@ def test_owner_submits_and_is_sent_to_the_history(client, sample):
     ]
     assert submission.block_codes == ["BC01", "BC02"]
     assert [str(message) for message in response.context["messages"]] == [
-        "Your portfolio is submitted (submission no. 1). The SHA-256 of its manifest is "
+        "Votre portfolio est déposé (dépôt n° 1). L’empreinte SHA-256 de son manifeste est "
         f"{submission.manifest_sha256}."
     ]
     assert f'<code class="hash">{submission.manifest_sha256}</code>' in response.text
 
 
 def test_submit_asks_for_confirmation_when_criteria_are_uncovered(client, sample):
-    in_english(client).force_login(sample.candidate)
+    client.force_login(sample.candidate)
 
     response = client.post(
         reverse("web:portfolio_submit", args=[sample.portfolio.uuid]),
@@ -98,8 +92,8 @@ def test_submit_asks_for_confirmation_when_criteria_are_uncovered(client, sample
     assert response.status_code == 200
     assert response.context["form"].errors == {
         "confirm_uncovered": [
-            "21 criteria of the chosen blocks have no evidence. Confirm that you submit the "
-            "portfolio anyway."
+            "21 critères des blocs choisis n’ont aucune pièce justificative. Confirmez que "
+            "vous déposez le portfolio malgré tout."
         ]
     }
     assert [item.block for item in response.context["uncovered"]] == [sample.bc02]
@@ -107,17 +101,17 @@ def test_submit_asks_for_confirmation_when_criteria_are_uncovered(client, sample
 
 
 def test_submit_needs_a_block(client, sample):
-    in_english(client).force_login(sample.candidate)
+    client.force_login(sample.candidate)
 
     response = client.post(reverse("web:portfolio_submit", args=[sample.portfolio.uuid]), {})
 
-    assert response.context["form"].errors == {"blocks": ["Choose at least one block to submit."]}
+    assert response.context["form"].errors == {"blocks": ["Choisissez au moins un bloc à déposer."]}
     assert Submission.objects.count() == 0
 
 
 def test_submit_refuses_a_file_missing_from_storage_and_names_it(client, sample):
     default_storage.delete(sample.report.file.storage_name)
-    in_english(client).force_login(sample.candidate)
+    client.force_login(sample.candidate)
 
     response = client.post(
         reverse("web:portfolio_submit", args=[sample.portfolio.uuid]),
@@ -126,8 +120,9 @@ def test_submit_refuses_a_file_missing_from_storage_and_names_it(client, sample)
 
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
-        "The file “rapport.txt” (case “Migration du réseau de l’agence”) is missing from the "
-        "file storage. Submission refused: upload the file again, or have it restored."
+        "Le fichier « rapport.txt » (cas « Migration du réseau de l’agence ») est absent du "
+        "stockage des fichiers. Dépôt refusé\u202f: déposez de nouveau le fichier, ou faites-le "
+        "restaurer."
     ]
     assert Submission.objects.count() == 0
 
@@ -137,7 +132,7 @@ def test_submit_refuses_a_file_missing_from_storage_and_names_it(client, sample)
 
 def test_history_lists_the_submissions(client, sample):
     first, second = submit(sample), submit(sample, blocks=[sample.bc01])
-    in_english(client).force_login(sample.candidate)
+    client.force_login(sample.candidate)
 
     response = client.get(reverse("web:submissions", args=[sample.portfolio.uuid]))
 
@@ -182,7 +177,7 @@ def test_owner_downloads_a_snapshot_that_verifies(client, sample):
 def test_snapshot_with_a_file_lost_since_submission_is_not_served(client, sample):
     submission = submit(sample)
     default_storage.delete(sample.diagram.file.storage_name)
-    in_english(client).force_login(sample.candidate)
+    client.force_login(sample.candidate)
 
     response = client.get(reverse("web:submission_zip", args=[submission.uuid]), follow=True)
 
@@ -190,8 +185,8 @@ def test_snapshot_with_a_file_lost_since_submission_is_not_served(client, sample
         (reverse("web:submissions", args=[sample.portfolio.uuid]), 302)
     ]
     assert [str(message) for message in response.context["messages"]] == [
-        "The file cases/01-migration-du-reseau-de-lagence/evidence/02-schéma réseau.pdf is "
-        "missing from the file storage."
+        "Le fichier cases/01-migration-du-reseau-de-lagence/evidence/02-schéma réseau.pdf est "
+        "absent du stockage des fichiers."
     ]
 
 
@@ -203,7 +198,10 @@ def test_owner_downloads_the_pdf_summary(client, sample):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="lea-roux-portfolio.pdf"'
-    assert response.content[:5] == b"%PDF-"
+    assert pdf_text(response.content).startswith(
+        "Portfolio de Léa Roux Expert(e) en ingénierie informatique Candidat Léa Roux "
+        "Certification Expert(e) en ingénierie informatique Version du référentiel 1"
+    )
 
 
 def test_centre_staff_of_the_same_centre_reads_but_cannot_submit(client, sample):

@@ -91,6 +91,21 @@ def test_search_finds_criteria(client, seed_version):
     assert "1 critère" in response.text
 
 
+@pytest.mark.parametrize("count", [1, 3])
+def test_search_query_count_is_the_same_for_1_and_3_certifications(
+    client, seed_version, seed_document, count, django_assert_num_queries
+):
+    _load_copies(seed_document, count - 1)
+
+    # The current versions with their certification, the matching competencies with
+    # their block, the matching criteria with their competency and block.
+    with django_assert_num_queries(3):
+        response = client.get(reverse("web:search"), {"q": "realisme maquettes"})
+
+    assert response.text.count('<section class="results">') == count
+    assert response.text.count("Réalisme des maquettes") == count
+
+
 def test_search_with_no_match_says_so(client, seed_version):
     response = client.get(reverse("web:search"), {"q": "zzzz"})
 

@@ -92,14 +92,7 @@ def competency_detail(request, slug, code):
 
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
-    results = []
-    if query:
-        for version in queries.current_versions():
-            competencies, criteria = queries.search_version(version, query)
-            if competencies or criteria:
-                results.append(
-                    {"version": version, "competencies": competencies, "criteria": criteria}
-                )
+    results = queries.search_versions(queries.current_versions(), query) if query else []
     return render(request, "web/search.html", {"query": query, "results": results})
 
 

@@ -1,0 +1,319 @@
+"""The objects the access matrix is walked with: each role's own and another person's."""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from certifolio.accounts.domain import invitations, tokens
+from certifolio.accounts.enums import Role
+from certifolio.accounts.models import ApiToken, Invitation, Organisation, User
+from certifolio.common.audit import record_event
+from certifolio.demo.files import minimal_pdf
+from certifolio.portfolio.domain.cases import (
+    choose_blocks,
+    create_case,
+    map_to_criterion,
+    open_portfolio,
+)
+from certifolio.portfolio.domain.evidence import add_evidence, set_presentation_support
+from certifolio.portfolio.domain.submission import submit_portfolio
+from certifolio.portfolio.enums import CaseKind
+from certifolio.portfolio.models import (
+    Case,
+    Evidence,
+    Mapping,
+    Portfolio,
+    PresentationSupport,
+    Submission,
+)
+from certifolio.referential.domain.versions import start_draft
+from certifolio.referential.models import (
+    Block,
+    Certification,
+    Competency,
+    Criterion,
+    ReferentialVersion,
+)
+from tests.factories import OrganisationFactory, UserFactory, candidate, with_totp
+
+ROLE_OF = {
+    "candidate": Role.CANDIDATE,
+    "juror": Role.JUROR,
+    "centre_staff": Role.CENTRE_STAFF,
+    "auditor": Role.AUDITOR,
+    "manager": Role.MANAGER,
+}
+
+
+@dataclass
+class Objects:
+    """One person's objects, as the URLs and request bodies name them."""
+
+    portfolio: Portfolio
+    case: Case
+    evidence: Evidence
+    mapping: Mapping
+    support: PresentationSupport
+    submission: Submission
+    criterion: Criterion
+    person: User
+    token: ApiToken
+    invitation: Invitation
+    event: object
+
+
+class World:
+    """The objects the URLs point at, made once per test (one role per test).
+
+    ``own`` holds the role's own objects: the candidate account's portfolio, the other
+    candidate of the centre (for the person pages) and the role's own API token.
+    ``others`` holds the same kinds of object belonging to someone else: for the
+    candidate, the portfolio of the other candidate of his centre; for everyone else,
+    that of a candidate of another centre; a candidate of another centre for the person
+    pages; another user's token, another manager's invitation, an event about another
+    person.
+    """
+
+    def __init__(self, seed_version, role_name):
+        self.version = seed_version
+        self.draft = start_draft(seed_version.certification, actor=None)
+        self.block = Block.objects.get(version=seed_version, code="BC01")
+        lyon = OrganisationFactory(name="Lyon")
+        paris = OrganisationFactory(name="Paris")
+        self.users = {"anonymous": None}
+        for role_name_, role in ROLE_OF.items():
+            organisation = lyon if role in (Role.CANDIDATE, Role.CENTRE_STAFF) else None
+            self.users[role_name_] = UserFactory(
+                roles=[role], organisation=organisation, is_staff=role == Role.MANAGER
+            )
+        # Another candidate of the same centre: the person pages point at him.
+        neighbour = candidate(lyon)
+        # Somebody the person pages can act on: a second factor to reset, a lockout to lift.
+        with_totp(neighbour)
+        stranger = candidate(paris)
+        with_totp(stranger)
+        other_manager = UserFactory(roles=[Role.MANAGER], is_staff=True)
+        # Managers and jurors have given their second factor.
+        self.devices = {name: with_totp(self.users[name]) for name in ("juror", "manager")}
+        # The anonymous visitor has no token: he tries the candidate's.
+        token_owner = self.users.get(role_name) or self.users["candidate"]
+        own_token = tokens.create_token(
+            token_owner, actor=token_owner, name="t", scopes=["read", "write"]
+        )[0]
+        self.own = Objects(
+            **self._portfolio(self.users["candidate"]),
+            person=neighbour,
+            token=own_token,
+            invitation=self._invitation("invitee@example.org", self.users["manager"]),
+            event=record_event("test.event", obj=neighbour),
+        )
+        other_owner = neighbour if role_name == "candidate" else stranger
+        self.others = Objects(
+            **self._portfolio(other_owner),
+            person=stranger,
+            token=tokens.create_token(
+                other_owner, actor=other_owner, name="t", scopes=["read", "write"]
+            )[0],
+            invitation=self._invitation("other-invitee@example.org", other_manager),
+            event=record_event("test.event", obj=stranger),
+        )
+        self.invitation_token = self.own.invitation.token_for_link
+
+    def _invitation(self, email, manager):
+        invitation, link = invitations.create_invitation(email, actor=manager, roles=["juror"])
+        invitation.token_for_link = link.rstrip("/").rsplit("/", 1)[1]
+        return invitation
+
+    def _portfolio(self, owner):
+        """``owner``'s portfolio, with one of everything in it."""
+        portfolio, _created = open_portfolio(owner, actor=owner, version=self.version)
+        choose_blocks(portfolio, blocks=[self.block], actor=owner)
+        case = create_case(portfolio, actor=owner, title="Cas", kind=CaseKind.COMPANY)
+        evidence = add_evidence(case, upload=pdf_upload("plan.pdf"), actor=owner)
+        criterion = Criterion.objects.filter(
+            version=self.version, competency__block=self.block
+        ).first()
+        mapping, _created = map_to_criterion(
+            portfolio,
+            criterion=criterion,
+            evidence=evidence,
+            justification="Parce que.",
+            actor=owner,
+        )
+        support = set_presentation_support(
+            portfolio, block=self.block, upload=pdf_upload("slides.pdf"), actor=owner
+        )
+        submission = submit_portfolio(
+            portfolio, blocks=[self.block], actor=owner, confirm_uncovered=True
+        )
+        return {
+            "portfolio": portfolio,
+            "case": case,
+            "evidence": evidence,
+            "mapping": mapping,
+            "support": support,
+            "submission": submission,
+            "criterion": criterion,
+        }
+
+    def url(self, key, route, named, objects):
+        if named:
+            return reverse(key, kwargs=self.kwargs(key, route, objects))
+        # An unnamed route (the admin's own redirects): fill its parameters by hand.
+        route = route.rstrip("$").replace("(?P<url>.*)", "referential/")
+        return "/" + re.sub(
+            r"<(?:\w+:)?(\w+)>", lambda m: str(self.value(key, route, m[1], objects)), route
+        )
+
+    def kwargs(self, key, route, objects):
+        values = {}
+        for name in re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", route):
+            name = next(part for part in name if part)
+            values[name] = self.value(key, route, name, objects)
+        return values
+
+    def value(self, key, route, name, objects):
+        if name == "slug":
+            return self.version.certification.slug
+        if name == "code":
+            return "C1.1" if "competenc" in key else "BC01"
+        if name == "number":
+            return self.draft.number
+        if name == "uuid":
+            return object_named(key, objects).uuid
+        if name == "token" and "invitation" in key:
+            return self.invitation_token
+        if name == "uidb64":
+            return urlsafe_base64_encode(force_bytes(self.own.person.pk))
+        if name == "token":
+            return default_token_generator.make_token(self.own.person)
+        if name == "action":
+            return "grant"
+        if name == "app_label":
+            return "referential"
+        if name == "id":
+            return self.own.person.pk
+        if name in ("object_id", "pk"):
+            return str(self.admin_object(route).pk)
+        if name == "content_type_id":
+            return ContentType.objects.get_for_model(Certification).pk
+        if name == "url":
+            return "referential/"
+        raise AssertionError(f"no sample value for <{name}> in {key}")
+
+    def admin_object(self, route):
+        models = {
+            "certification": Certification,
+            "referentialversion": ReferentialVersion,
+            "block": Block,
+            "competency": Competency,
+            "organisation": Organisation,
+            "user": User,
+        }
+        match = re.search(r"admin/\w+/(\w+)/", route)
+        model = models.get(match[1]) if match else None
+        if model is None:
+            return self.users["manager"]
+        if model in (Block, Competency):
+            return model.objects.filter(version=self.draft).first()
+        if model is ReferentialVersion:
+            return self.draft
+        return model.objects.first()
+
+
+# Which object a URL's <uuid> names, where its name does not say it.
+UUID_OF = {
+    **dict.fromkeys(
+        [
+            "web:portfolio",
+            "web:coverage",
+            "web:supports",
+            "web:case_create",
+            "web:portfolio_submit",
+            "web:submissions",
+            "web:portfolio_pdf",
+            "web:support_upload",
+            "api:get_portfolio",
+            "api:choose_portfolio_blocks",
+            "api:list_cases",
+            "api:create_case",
+            "api:list_mappings",
+            "api:create_mapping",
+            "api:get_coverage",
+            "api:upload_support",
+            "api:list_submissions",
+            "api:submit_portfolio",
+        ],
+        "portfolio",
+    ),
+    **dict.fromkeys(
+        [
+            "web:case",
+            "web:case_delete",
+            "web:mapping",
+            "web:evidence_upload",
+            "api:get_case",
+            "api:update_case",
+            "api:delete_case",
+            "api:add_evidence",
+        ],
+        "case",
+    ),
+    **dict.fromkeys(
+        [
+            "web:evidence_download",
+            "web:evidence_delete",
+            "api:get_evidence",
+            "api:download_evidence",
+            "api:delete_evidence",
+        ],
+        "evidence",
+    ),
+    **dict.fromkeys(["web:mapping_delete", "api:delete_mapping"], "mapping"),
+    **dict.fromkeys(
+        [
+            "web:support_download",
+            "web:support_delete",
+            "api:download_support",
+            "api:delete_support",
+        ],
+        "support",
+    ),
+    **dict.fromkeys(["web:submission_zip", "api:download_submission_snapshot"], "submission"),
+}
+
+
+def object_named(key, objects):
+    if key in UUID_OF:
+        return getattr(objects, UUID_OF[key])
+    if "token" in key:
+        return objects.token
+    if "invitation" in key:
+        return objects.invitation
+    if "audit" in key:
+        return objects.event
+    return objects.person
+
+
+def pdf_upload(name, line="Une ligne."):
+    return SimpleUploadedFile(name, minimal_pdf("Pièce", [line]))
+
+
+def client_for(world, role_name) -> Client:
+    client = Client()
+    user = world.users[role_name]
+    if user is not None:
+        client.force_login(user)
+        if role_name in world.devices:
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = world.devices[role_name].persistent_id
+            session.save()
+    return client
