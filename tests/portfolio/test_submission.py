@@ -1,6 +1,10 @@
 import datetime
 import hashlib
 import io
+import os
+import re
+import shutil
+import subprocess
 import zipfile
 from dataclasses import dataclass
 
@@ -741,6 +745,57 @@ def test_summary_pdf_is_a_pdf(seed_version):
     pdf = render_summary_pdf(sample.portfolio)
 
     assert pdf[:5] == b"%PDF-"
+
+
+def _poppler(command: str, pdf: bytes, tmp_path, *options: str) -> str:
+    """What a poppler-utils command prints about ``pdf``; skipped where it is missing.
+
+    On CI (``CI=true``) the check must run: a missing program is a failure, not a skip.
+    """
+    program = shutil.which(command)
+    if program is None:
+        reason = f"{command} is missing: apt-get install poppler-utils (Debian)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(pdf)
+    output = ["-"] if command == "pdftotext" else []
+    done = subprocess.run(  # noqa: S603 - a fixed program on a file of the test
+        [program, *options, str(path), *output], capture_output=True, check=True, text=True
+    )
+    return done.stdout
+
+
+def test_summary_pdf_is_a_tagged_pdf_ua(seed_version, tmp_path):
+    sample = make_sample(seed_version)
+
+    pdf = render_summary_pdf(sample.portfolio)
+
+    info = _poppler("pdfinfo", pdf, tmp_path)
+    structure = _poppler("pdfinfo", pdf, tmp_path, "-struct").split()
+    assert re.search(r"^Tagged:\s+yes$", info, flags=re.MULTILINE)
+    assert structure[:1] == ["Document"]
+    assert "H1" in structure
+    assert "Table" in structure
+
+
+def test_summary_pdf_text_holds_the_case_titles(seed_version, tmp_path):
+    sample = make_sample(seed_version)
+
+    text = _poppler("pdftotext", render_summary_pdf(sample.portfolio), tmp_path)
+
+    assert "1. Migration du réseau de l’agence" in text
+    assert "2. Étude de cas : supervision" in text
+
+
+def test_summary_narrative_headings_sit_below_the_case_title(seed_version):
+    sample = make_sample(seed_version)
+
+    html = render_summary_html(sample.portfolio)
+
+    assert "<h4>Contexte</h4>" in html
+    assert "<h3>Contexte</h3>" not in html
 
 
 def test_summary_shows_cases_evidence_coverage_and_submissions(seed_version):

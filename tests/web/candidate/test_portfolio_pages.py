@@ -3,6 +3,7 @@
 import copy
 import hashlib
 import re
+from html.parser import HTMLParser
 from types import SimpleNamespace
 
 import pytest
@@ -662,6 +663,54 @@ def test_coverage_highlights_the_criteria_without_evidence(client, world):
     assert response.text.count('<strong class="none">aucune preuve</strong>') == total - 1
     assert f"1 sur {total} critères avec preuve" in response.text
     assert reverse("web:evidence_download", args=[world.evidence.uuid]) in response.text
+
+
+class _Landmarks(HTMLParser):
+    """The accessible names of a page's section and region landmarks, in page order."""
+
+    def __init__(self):
+        super().__init__()
+        self.labelled_by: list[str] = []
+        self.texts: dict[str, str] = {}
+        self._open: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "section" or attributes.get("role") == "region":
+            self.labelled_by.append(attributes.get("aria-labelledby", ""))
+        if tag not in {"br", "input", "img", "meta", "link"}:
+            self._open.append((tag, attributes.get("id")))
+            if attributes.get("id"):
+                self.texts[attributes["id"]] = ""
+
+    def handle_endtag(self, tag):
+        while self._open and self._open.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        for _tag, element_id in self._open:
+            if element_id:
+                self.texts[element_id] += data
+
+    def names(self) -> list[str]:
+        return [" ".join(self.texts.get(ref, "").split()) for ref in self.labelled_by]
+
+
+def test_coverage_landmarks_have_unique_names(client, world):
+    choose_blocks(
+        world.portfolio,
+        blocks=list(Block.objects.filter(version=world.version, code__in=["BC01", "BC02"])),
+        actor=world.users["owner"],
+    )
+    client.force_login(world.users["owner"])
+
+    parser = _Landmarks()
+    parser.feed(client.get(_url(world, "coverage")).text)
+
+    names = parser.names()
+    assert len(names) == 4
+    assert all(names)
+    assert len(set(names)) == len(names)
 
 
 @pytest.mark.parametrize(("files", "blocks"), [(1, 1), (3, 1), (1, 4), (3, 4)])
