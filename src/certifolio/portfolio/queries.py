@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from certifolio.accounts.enums import Role
-from certifolio.portfolio.models import Case, Evidence, Mapping, Portfolio
+from certifolio.portfolio.models import Case, Evidence, Mapping, Portfolio, Submission
 from certifolio.referential.models import Block, Competency, Criterion
 
 
@@ -21,6 +21,16 @@ def visible_portfolios(viewer) -> QuerySet[Portfolio]:
             portfolios.filter(candidate=viewer)
         )
     return portfolios.filter(candidate=viewer)
+
+
+def with_last_submission(portfolios: QuerySet[Portfolio]) -> QuerySet[Portfolio]:
+    """``portfolios`` with ``last_submitted_at``: the date of the latest submission, or None.
+
+    A subquery, not a join: the list pages keep one query whatever the number of
+    submissions, and counts annotated beside it are not multiplied.
+    """
+    latest = Submission.objects.filter(portfolio=OuterRef("pk")).order_by("-number")
+    return portfolios.annotate(last_submitted_at=Subquery(latest.values("submitted_at")[:1]))
 
 
 def portfolio_cases(portfolio: Portfolio) -> list[Case]:

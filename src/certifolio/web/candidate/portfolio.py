@@ -84,7 +84,7 @@ def portfolio_home(request):
             else:
                 return redirect("web:portfolio", uuid=portfolio.uuid)
     own = (
-        Portfolio.objects.filter(candidate=user)
+        queries.with_last_submission(Portfolio.objects.filter(candidate=user))
         .select_related("version__certification")
         .annotate(case_count=Count("cases"))
         .order_by("version__certification__title", "-version__number")
@@ -94,7 +94,7 @@ def portfolio_home(request):
     others = None
     if not is_candidate or user.has_perm("accounts.list_people"):
         others = Paginator(
-            queries.visible_portfolios(user)
+            queries.with_last_submission(queries.visible_portfolios(user))
             .exclude(candidate=user)
             .select_related("candidate__organisation")
             .annotate(case_count=Count("cases"))
@@ -155,6 +155,7 @@ def portfolio_detail(request, uuid):
             initial={"blocks": [block for block in version_blocks if block.pk in chosen_ids]},
         )
     case_list = portfolio.cases.annotate(evidence_count=Count("evidence")).order_by("created_at")
+    latest = portfolio.submissions.only("number", "submitted_at").order_by("-number").first()
     return render(
         request,
         "web/portfolio/detail.html",
@@ -165,6 +166,7 @@ def portfolio_detail(request, uuid):
             "chosen_blocks": [block for block in version_blocks if block.pk in chosen_ids],
             "award": award_rule_text(portfolio.version.award_rule, version_blocks),
             "cases": case_list,
+            "latest_submission": latest,
         },
     )
 
