@@ -229,3 +229,21 @@ def test_map_to_criteria_refuses_evidence_of_another_portfolio(
 
     assert error.value.messages == ["This evidence belongs to another portfolio."]
     assert Mapping.objects.count() == 0
+
+
+def test_map_to_criteria_refuses_a_criterion_that_does_not_exist(portfolio, case, owner, criteria):
+    with pytest.raises(MappingLinesError) as error:
+        map_to_criteria(
+            portfolio,
+            case=case,
+            lines=[
+                MappingLine(criterion=None, justification="Oui."),
+                MappingLine(criterion=criteria[0], justification="Oui."),
+            ],
+            actor=owner,
+        )
+
+    assert {index: line.message_dict for index, line in error.value.lines.items()} == {
+        0: {"criterion": ["This criterion does not exist."]}
+    }
+    assert Mapping.objects.count() == 0

@@ -33,6 +33,20 @@ def with_last_submission(portfolios: QuerySet[Portfolio]) -> QuerySet[Portfolio]
     return portfolios.annotate(last_submitted_at=Subquery(latest.values("submitted_at")[:1]))
 
 
+def mapping_criteria(portfolio: Portfolio, uuids) -> dict:
+    """The criteria with these uuids, by uuid, for mapping them in ``portfolio``.
+
+    Criterion uuids are unique within a version only: the portfolio's version wins. A uuid
+    of another certification or version is found anyway, so that the domain gives its own
+    refusal; a uuid of no criterion is absent.
+    """
+    found: dict = {}
+    for criterion in Criterion.objects.filter(uuid__in=list(uuids)).order_by("-pk"):
+        if criterion.uuid not in found or criterion.version_id == portfolio.version_id:
+            found[criterion.uuid] = criterion
+    return found
+
+
 def portfolio_cases(portfolio: Portfolio) -> list[Case]:
     """Cases with their evidence and mappings: 3 queries whatever their number."""
     return list(
