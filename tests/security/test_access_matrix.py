@@ -268,6 +268,7 @@ UUID_OF = {
             "api:create_case",
             "api:list_mappings",
             "api:create_mapping",
+            "api:create_mappings",
             "api:get_coverage",
             "api:upload_support",
             "api:list_submissions",
@@ -327,6 +328,10 @@ def request_body(key, world):
             "criterion": str(world.criterion.uuid),
             "case": str(world.case.uuid),
             "justification": "Parce que.",
+        },
+        "api:create_mappings": {
+            "case": str(world.case.uuid),
+            "mappings": [{"criterion": str(world.criterion.uuid), "justification": "Parce que."}],
         },
         "api:submit_portfolio": {"blocks": ["BC01"], "confirm_uncovered": True},
     }

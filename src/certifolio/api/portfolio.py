@@ -38,6 +38,8 @@ from certifolio.api.schemas_portfolio import (
     InvalidFieldsOut,
     MappingIn,
     MappingOut,
+    MappingSavedOut,
+    MappingsIn,
     PortfolioDetail,
     PortfolioIn,
     PortfolioOut,
@@ -433,6 +435,25 @@ def list_mappings(request, uuid: UUID):
     )
 
 
+def _mapping_target(portfolio: Portfolio, evidence_id: UUID | None, case_id: UUID | None):
+    """(evidence, case, reasons): what a mapping request names, in this portfolio only."""
+    item = case = None
+    missing = []
+    if evidence_id is not None:
+        item = (
+            Evidence.objects.select_related("case")
+            .filter(case__portfolio=portfolio, uuid=evidence_id)
+            .first()
+        )
+        if item is None:
+            missing.append(_("No evidence %(id)s in this portfolio.") % {"id": evidence_id})
+    if case_id is not None:
+        case = portfolio.cases.filter(uuid=case_id).first()
+        if case is None:
+            missing.append(_("No case %(id)s in this portfolio.") % {"id": case_id})
+    return item, case, missing
+
+
 @router.post(
     "/{uuid:uuid}/mappings",
     response={200: MappingOut, 201: MappingOut, **WRITE_ERRORS},
@@ -450,25 +471,13 @@ def create_mapping(request, uuid: UUID, payload: MappingIn):
     criterion = Criterion.objects.filter(
         version_id=portfolio.version_id, uuid=payload.criterion
     ).first()
-    item = case = None
-    if payload.evidence is not None:
-        item = (
-            Evidence.objects.select_related("case")
-            .filter(case__portfolio=portfolio, uuid=payload.evidence)
-            .first()
-        )
-    if payload.case is not None:
-        case = portfolio.cases.filter(uuid=payload.case).first()
-    missing = []
+    item, case, missing = _mapping_target(portfolio, payload.evidence, payload.case)
     if criterion is None:
-        missing.append(
+        missing.insert(
+            0,
             _("The criterion %(id)s is not in this portfolio’s referential version.")
-            % {"id": payload.criterion}
+            % {"id": payload.criterion},
         )
-    if payload.evidence is not None and item is None:
-        missing.append(_("No evidence %(id)s in this portfolio.") % {"id": payload.evidence})
-    if payload.case is not None and case is None:
-        missing.append(_("No case %(id)s in this portfolio.") % {"id": payload.case})
     if missing:
         return _invalid(ValidationError(missing))
     try:
@@ -483,6 +492,47 @@ def create_mapping(request, uuid: UUID, payload: MappingIn):
     except ValidationError as error:
         return _invalid(error)
     return Status(201 if created else 200, mapping)
+
+
+@router.post(
+    "/{uuid:uuid}/mappings/batch",
+    response={200: list[MappingSavedOut], 201: list[MappingSavedOut], **WRITE_ERRORS},
+    operation_id="create_mappings",
+    summary="Map a piece of evidence, or a case, to several criteria at once",
+    description="Give `evidence` or `case`, and `mappings`: the criteria (their ids in the "
+    "portfolio's version), each with its `justification`. All or nothing, like the mapping "
+    "page: if one line is refused, none is saved, and 422 gives the reasons of each line "
+    "under `fields` (`mappings[<index>].criterion`, `mappings[<index>].justification`). "
+    "201 when at least one mapping is new; 200 when each existed and its justification is "
+    "replaced. Each answer says whether it was `created`.",
+)
+def create_mappings(request, uuid: UUID, payload: MappingsIn):
+    portfolio = _portfolio(request, uuid, CHANGE)
+    item, case, missing = _mapping_target(portfolio, payload.evidence, payload.case)
+    if missing:
+        return _invalid(ValidationError(missing))
+    found = queries.mapping_criteria(portfolio, [line.criterion for line in payload.mappings])
+    lines = [
+        cases.MappingLine(criterion=found.get(line.criterion), justification=line.justification)
+        for line in payload.mappings
+    ]
+    try:
+        saved = cases.map_to_criteria(
+            portfolio, lines=lines, actor=request.user, evidence=item, case=case
+        )
+    except cases.MappingLinesError as error:
+        fields = {
+            f"mappings[{index}].{name}": messages
+            for index, line in error.lines.items()
+            for name, messages in line.message_dict.items()
+        }
+        return Status(
+            422, {"detail": " ".join(error.messages), "errors": error.messages, "fields": fields}
+        )
+    for mapping, created in saved:
+        mapping.created = created
+    created_any = any(created for _mapping, created in saved)
+    return Status(201 if created_any else 200, [mapping for mapping, _created in saved])
 
 
 @items_router.delete(
