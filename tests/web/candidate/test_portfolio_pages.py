@@ -805,6 +805,16 @@ def test_mapping_a_criterion_that_does_not_exist_is_refused(client, world):
     assert Mapping.objects.count() == 1
 
 
+def test_mapping_an_identifier_that_is_not_a_uuid_is_refused(client, world):
+    client.force_login(world.users["owner"])
+
+    response = client.post(_url(world, "mapping"), {"target": "case", "criteria": ["pas-un-id"]})
+
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide. pas-un-id n’en fait pas partie." in response.text
+    assert Mapping.objects.count() == 1
+
+
 def test_mapping_the_same_criterion_again_updates_the_justification(client, world):
     client.force_login(world.users["owner"])
 
