@@ -17,3 +17,13 @@ def pdf_text(data: bytes) -> str:
         [program, "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True
     )
     return re.sub(r"\s+", " ", result.stdout.decode("utf-8")).strip()
+
+
+def pdf_info(data: bytes, *options: str) -> str:
+    """What Poppler's ``pdfinfo`` says of a PDF (``-struct``: its tagged structure)."""
+    program = shutil.which("pdfinfo")
+    assert program is not None, "pdfinfo is missing: install poppler-utils"
+    result = subprocess.run(  # noqa: S603 - a fixed program on our own documents
+        [program, *options, "-"], input=data, capture_output=True, check=True
+    )
+    return result.stdout.decode("utf-8")

@@ -165,6 +165,16 @@ ENDPOINTS = [
         },
         ok=201,
     ),
+    Endpoint(
+        "create_mappings",
+        "post",
+        lambda w: f"/portfolios/{w.portfolio.uuid}/mappings/batch",
+        body=lambda w: {
+            "case": str(w.case.uuid),
+            "mappings": [{"criterion": str(w.criterion.uuid), "justification": "Le cas entier."}],
+        },
+        ok=201,
+    ),
     Endpoint("delete_mapping", "delete", lambda w: f"/mappings/{w.mapping.uuid}", ok=204),
     Endpoint("get_coverage", "get", lambda w: f"/portfolios/{w.portfolio.uuid}/coverage"),
     Endpoint(

@@ -1,6 +1,7 @@
 """The mapping and coverage endpoints."""
 
 from copy import deepcopy
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,7 @@ from tests.api.portfolio_world import (
     BY_NAME,
     call,
     first_criterion,
+    portfolio_events,
     text,
 )
 from tests.factories import candidate
@@ -225,3 +227,152 @@ def test_mapping_list_query_count_constant(owner_client, world, django_assert_nu
         response = call(owner_client, "get", f"/portfolios/{world.portfolio.uuid}/mappings")
 
     assert len(response.json()) == count
+
+
+# Several criteria at once
+
+
+def criteria_of(block, count) -> list[Criterion]:
+    return list(
+        Criterion.objects.filter(competency__block=block).order_by("competency__order", "order")[
+            :count
+        ]
+    )
+
+
+def batch(client, world, target: dict, *lines: tuple) -> Any:
+    return call(
+        client,
+        "post",
+        f"/portfolios/{world.portfolio.uuid}/mappings/batch",
+        body={
+            **target,
+            "mappings": [
+                {"criterion": str(criterion), "justification": justification}
+                for criterion, justification in lines
+            ],
+        },
+    )
+
+
+def test_mapping_batch_links_evidence_to_several_criteria(owner_client, world):
+    first, second, third = criteria_of(world.block, 3)
+
+    response = batch(
+        owner_client,
+        world,
+        {"evidence": str(world.evidence.uuid)},
+        (first.uuid, "Mieux dit."),
+        (second.uuid, "Le plan le chiffre."),
+        (third.uuid, "Le plan le date."),
+    )
+
+    assert response.status_code == 201
+    answered = [
+        (item["criterion"], item["evidence"], item["case"], item["justification"], item["created"])
+        for item in response.json()
+    ]
+    evidence_id = str(world.evidence.uuid)
+    assert answered == [
+        (str(first.uuid), evidence_id, None, "Mieux dit.", False),
+        (str(second.uuid), evidence_id, None, "Le plan le chiffre.", True),
+        (str(third.uuid), evidence_id, None, "Le plan le date.", True),
+    ]
+    assert response.json()[0]["uuid"] == str(world.mapping.uuid)
+    assert Mapping.objects.filter(evidence=world.evidence).count() == 3
+    assert portfolio_events()[-3:] == [
+        "portfolio.mapping_updated",
+        "portfolio.mapped",
+        "portfolio.mapped",
+    ]
+
+
+def test_mapping_batch_of_existing_mappings_answers_200(owner_client, world):
+    response = batch(
+        owner_client,
+        world,
+        {"evidence": str(world.evidence.uuid)},
+        (world.criterion.uuid, "Mieux dit."),
+    )
+
+    assert (response.status_code, response.json()[0]["created"]) == (200, False)
+    assert Mapping.objects.get().justification == "Mieux dit."
+
+
+def test_mapping_batch_with_one_refused_line_saves_nothing(owner_client, world, seed_document):
+    document = deepcopy(seed_document)
+    document["certification"]["slug"] = "autre-titre"
+    document["certification"]["title"] = "Autre titre"
+    foreign = Criterion.objects.filter(version=load_referential(document, actor=None)[0]).first()
+    first, second = criteria_of(world.block, 3)[1:]
+    unknown = "00000000-0000-4000-8000-000000000000"
+    before = portfolio_events()
+
+    response = batch(
+        owner_client,
+        world,
+        {"case": str(world.case.uuid)},
+        (first.uuid, "Le cas le montre."),
+        (second.uuid, "   "),
+        (foreign.uuid, "Hors sujet."),
+        (unknown, "Inconnu."),
+        (first.uuid, "Encore."),
+    )
+
+    blank = "Say in a sentence how it demonstrates the criterion."
+    other = "This criterion belongs to another certification or version than the portfolio."
+    missing = "This criterion does not exist."
+    twice = "This criterion is chosen twice."
+    assert (response.status_code, response.json()) == (
+        422,
+        {
+            "detail": " ".join([blank, other, missing, twice]),
+            "errors": [blank, other, missing, twice],
+            "fields": {
+                "mappings[1].justification": [blank],
+                "mappings[2].criterion": [other],
+                "mappings[3].criterion": [missing],
+                "mappings[4].criterion": [twice],
+            },
+        },
+    )
+    assert Mapping.objects.count() == 1
+    assert portfolio_events() == before
+
+
+def test_mapping_batch_without_any_line_is_refused(owner_client, world):
+    response = batch(owner_client, world, {"case": str(world.case.uuid)})
+
+    message = "Tick at least one criterion and justify it."
+    assert (response.status_code, response.json()) == (
+        422,
+        {"detail": message, "errors": [message], "fields": {}},
+    )
+
+
+def test_mapping_batch_with_evidence_of_another_portfolio_is_refused(owner_client, world):
+    stranger = candidate()
+    other, _created = cases.open_portfolio(stranger, version=world.version, actor=stranger)
+    other_case = cases.create_case(other, actor=stranger, title="Autre", kind=CaseKind.COMPANY)
+
+    response = batch(
+        owner_client, world, {"case": str(other_case.uuid)}, (world.criterion.uuid, "Pas le mien.")
+    )
+
+    message = f"No case {other_case.uuid} in this portfolio."
+    assert (response.status_code, response.json()["errors"]) == (422, [message])
+    assert Mapping.objects.count() == 1
+
+
+def test_mapping_batch_with_evidence_and_case_is_refused(owner_client, world):
+    response = batch(
+        owner_client,
+        world,
+        {"case": str(world.case.uuid), "evidence": str(world.evidence.uuid)},
+        (world.criterion.uuid, "Les deux."),
+    )
+
+    assert (response.status_code, response.json()["errors"]) == (
+        422,
+        ["Link either a piece of evidence or a case."],
+    )

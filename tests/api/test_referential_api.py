@@ -405,6 +405,7 @@ def test_openapi_document_declares_the_paths(client, db):
         "/api/v1/portfolios/{uuid}/cases",
         "/api/v1/portfolios/{uuid}/coverage",
         "/api/v1/portfolios/{uuid}/mappings",
+        "/api/v1/portfolios/{uuid}/mappings/batch",
         "/api/v1/portfolios/{uuid}/submissions",
         "/api/v1/portfolios/{uuid}/supports/{code}",
         "/api/v1/submissions/{uuid}/snapshot.zip",

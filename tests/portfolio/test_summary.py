@@ -1,9 +1,11 @@
 """The portfolio's PDF summary."""
 
+import re
+
 from django.utils import translation
 
 from certifolio.portfolio.summary import render_summary_html, render_summary_pdf
-from tests.pdf import pdf_text
+from tests.pdf import pdf_info, pdf_text
 from tests.portfolio.samples import (
     REPORT,
     make_sample,
@@ -57,3 +59,33 @@ def test_summary_shows_cases_evidence_coverage_and_submissions(seed_version):
     assert f'<td class="hash">{submission.manifest_sha256}</td>' in html
     assert "covered: rapport.txt" in html
     assert html.count('<span class="uncovered">not covered</span>') == 45
+
+
+def test_summary_pdf_is_a_tagged_pdf_ua(seed_version):
+    sample = make_sample(seed_version)
+
+    pdf = render_summary_pdf(sample.portfolio)
+
+    structure = pdf_info(pdf, "-struct").split()
+    assert re.search(r"^Tagged:\s+yes$", pdf_info(pdf), flags=re.MULTILINE)
+    assert structure[:1] == ["Document"]
+    assert "H1" in structure
+    assert "Table" in structure
+
+
+def test_summary_pdf_text_holds_the_case_titles(seed_version):
+    sample = make_sample(seed_version)
+
+    text = pdf_text(render_summary_pdf(sample.portfolio))
+
+    assert "1. Migration du réseau de l’agence" in text
+    assert "2. Étude de cas : supervision" in text
+
+
+def test_summary_narrative_headings_sit_below_the_case_title(seed_version):
+    sample = make_sample(seed_version)
+
+    html = render_summary_html(sample.portfolio)
+
+    assert "<h4>Contexte</h4>" in html
+    assert "<h3>Contexte</h3>" not in html

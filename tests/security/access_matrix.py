@@ -127,6 +127,10 @@ def request_body(key, world, objects):
             "case": str(objects.case.uuid),
             "justification": "Parce que.",
         },
+        "api:create_mappings": {
+            "case": str(objects.case.uuid),
+            "mappings": [{"criterion": str(objects.criterion.uuid), "justification": "Parce que."}],
+        },
         "api:submit_portfolio": {"blocks": ["BC01"], "confirm_uncovered": True},
     }
     if key in json_bodies:
@@ -281,6 +285,9 @@ EFFECT = {
     ).count(),
     "api:update_case": lambda request: Case.objects.get(pk=request.objects.case.pk).title,
     "api:create_mapping": lambda request: Mapping.objects.filter(
+        portfolio=request.objects.portfolio
+    ).count(),
+    "api:create_mappings": lambda request: Mapping.objects.filter(
         portfolio=request.objects.portfolio
     ).count(),
     "api:submit_portfolio": lambda request: Submission.objects.filter(

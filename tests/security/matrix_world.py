@@ -247,6 +247,7 @@ UUID_OF = {
             "api:create_case",
             "api:list_mappings",
             "api:create_mapping",
+            "api:create_mappings",
             "api:get_coverage",
             "api:upload_support",
             "api:list_submissions",

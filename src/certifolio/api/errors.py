@@ -33,7 +33,7 @@ from ninja.errors import ValidationError as RequestValidationError
 from certifolio.api.auth import TokenRefused
 from certifolio.api.schemas_portfolio import UncoveredCriterionOut
 from certifolio.common.audit import AuditTrailBroken
-from certifolio.portfolio.domain.cases import StaleEditError
+from certifolio.portfolio.domain.cases import MappingLinesError, StaleEditError
 from certifolio.portfolio.domain.submission import UncoveredCriteria
 from certifolio.portfolio.models import Case
 from certifolio.portfolio.snapshots import SnapshotError
@@ -174,6 +174,17 @@ def install(api) -> None:
                 name: DomainValidationError(reasons).messages
                 for name, reasons in exc.error_dict.items()
             }
+        body = {"detail": " ".join(exc.messages), "errors": exc.messages, "fields": fields}
+        return answer(request, 422, body)
+
+    @api.exception_handler(MappingLinesError)
+    def invalid_lines(request, exc):
+        # A refused batch: each line's reasons under its index, as the request lists them.
+        fields = {
+            f"mappings[{index}].{name}": messages
+            for index, line in exc.lines.items()
+            for name, messages in line.message_dict.items()
+        }
         body = {"detail": " ".join(exc.messages), "errors": exc.messages, "fields": fields}
         return answer(request, 422, body)
 

@@ -13,10 +13,16 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from certifolio.api.errors import READ, WRITE
-from certifolio.api.schemas_portfolio import BlockCoverageOut, MappingIn, MappingOut
+from certifolio.api.schemas_portfolio import (
+    BlockCoverageOut,
+    MappingIn,
+    MappingOut,
+    MappingSavedOut,
+    MappingsIn,
+)
 from certifolio.portfolio import queries
 from certifolio.portfolio.domain import cases
-from certifolio.portfolio.models import Evidence
+from certifolio.portfolio.models import Evidence, Portfolio
 from certifolio.portfolio.queries import CHANGE, VIEW
 from certifolio.referential.models import Criterion
 
@@ -38,6 +44,25 @@ def list_mappings(request, uuid: UUID):
     )
 
 
+def _mapping_target(portfolio: Portfolio, evidence_id: UUID | None, case_id: UUID | None):
+    """(evidence, case, reasons): what a mapping request names, in this portfolio only."""
+    item = case = None
+    missing = []
+    if evidence_id is not None:
+        item = (
+            Evidence.objects.select_related("case")
+            .filter(case__portfolio=portfolio, uuid=evidence_id)
+            .first()
+        )
+        if item is None:
+            missing.append(_("No evidence %(id)s in this portfolio.") % {"id": evidence_id})
+    if case_id is not None:
+        case = portfolio.cases.filter(uuid=case_id).first()
+        if case is None:
+            missing.append(_("No case %(id)s in this portfolio.") % {"id": case_id})
+    return item, case, missing
+
+
 @router.post(
     "/portfolios/{uuid:uuid}/mappings",
     response={200: MappingOut, 201: MappingOut, **WRITE},
@@ -54,25 +79,13 @@ def create_mapping(request, uuid: UUID, payload: MappingIn):
     criterion = Criterion.objects.filter(
         version_id=portfolio.version_id, uuid=payload.criterion
     ).first()
-    item = case = None
-    if payload.evidence is not None:
-        item = (
-            Evidence.objects.select_related("case")
-            .filter(case__portfolio=portfolio, uuid=payload.evidence)
-            .first()
-        )
-    if payload.case is not None:
-        case = portfolio.cases.filter(uuid=payload.case).first()
-    missing = []
+    item, case, missing = _mapping_target(portfolio, payload.evidence, payload.case)
     if criterion is None:
-        missing.append(
+        missing.insert(
+            0,
             _("The criterion %(id)s is not in this portfolio’s referential version.")
-            % {"id": payload.criterion}
+            % {"id": payload.criterion},
         )
-    if payload.evidence is not None and item is None:
-        missing.append(_("No evidence %(id)s in this portfolio.") % {"id": payload.evidence})
-    if payload.case is not None and case is None:
-        missing.append(_("No case %(id)s in this portfolio.") % {"id": payload.case})
     if missing:
         raise ValidationError(missing)
     mapping, created = cases.map_to_criterion(
@@ -84,6 +97,37 @@ def create_mapping(request, uuid: UUID, payload: MappingIn):
         case=case,
     )
     return Status(201 if created else 200, mapping)
+
+
+@router.post(
+    "/portfolios/{uuid:uuid}/mappings/batch",
+    response={200: list[MappingSavedOut], 201: list[MappingSavedOut], **WRITE},
+    operation_id="create_mappings",
+    summary="Map a piece of evidence, or a case, to several criteria at once",
+    description="Give `evidence` or `case`, and `mappings`: the criteria (their ids in the "
+    "portfolio's version), each with its `justification`. All or nothing, like the mapping "
+    "page: if one line is refused, none is saved, and 422 gives the reasons of each line "
+    "under `fields` (`mappings[<index>].criterion`, `mappings[<index>].justification`). "
+    "201 when at least one mapping is new; 200 when each existed and its justification is "
+    "replaced. Each answer says whether it was `created`.",
+)
+def create_mappings(request, uuid: UUID, payload: MappingsIn):
+    portfolio = queries.portfolio_for(request.user, uuid, perm=CHANGE)
+    item, case, missing = _mapping_target(portfolio, payload.evidence, payload.case)
+    if missing:
+        raise ValidationError(missing)
+    found = queries.mapping_criteria(portfolio, [line.criterion for line in payload.mappings])
+    lines = [
+        cases.MappingLine(criterion=found.get(line.criterion), justification=line.justification)
+        for line in payload.mappings
+    ]
+    saved = cases.map_to_criteria(
+        portfolio, lines=lines, actor=request.user, evidence=item, case=case
+    )
+    for mapping, created in saved:
+        mapping.created = created
+    created_any = any(created for _mapping, created in saved)
+    return Status(201 if created_any else 200, [mapping for mapping, _created in saved])
 
 
 @router.delete(

@@ -70,6 +70,20 @@ class MappingIn(InputSchema):
     justification: str = Field(description="How it demonstrates the criterion.")
 
 
+class MappingLineIn(InputSchema):
+    criterion: UUID = Field(description="The criterion's id in the portfolio's version.")
+    justification: str = Field(description="How it demonstrates the criterion.")
+
+
+class MappingsIn(InputSchema):
+    evidence: UUID | None = Field(None, description="A piece of evidence; or give `case`.")
+    case: UUID | None = Field(None, description="A whole case; or give `evidence`.")
+    mappings: list[MappingLineIn] = Field(
+        description="The criteria it demonstrates, each with its justification; saved "
+        "together or not at all."
+    )
+
+
 class SubmissionIn(InputSchema):
     blocks: list[str] = Field(description="Codes of the blocks submitted.")
     confirm_uncovered: bool = Field(
@@ -201,6 +215,12 @@ class MappingRefOut(Schema):
 class MappingOut(MappingRefOut):
     criterion: UUID = Field(alias="criterion.uuid", description="The criterion's id.")
     created_at: datetime
+
+
+class MappingSavedOut(MappingOut):
+    created: bool = Field(
+        description="True for a new mapping; false when its justification was replaced."
+    )
 
 
 class CriterionCoverageOut(Schema):

@@ -4,17 +4,24 @@ They only parse what was typed: the domain functions (``domain``, ``records``) v
 against the model and save, and their errors are shown on the form's fields.
 """
 
+from dataclasses import dataclass
+from uuid import UUID
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from certifolio.common.forms import DATE_INPUT
-from certifolio.portfolio.domain.cases import CASE_FIELDS, JUSTIFICATION_MAX_LENGTH
+from certifolio.portfolio.domain.cases import (
+    CASE_FIELDS,
+    JUSTIFICATION_MAX_LENGTH,
+    MappingLinesError,
+)
 from certifolio.portfolio.domain.records import CONTACT_FIELDS, IDENTITY_FIELDS
 from certifolio.portfolio.models import CandidateProfile, Case
 from certifolio.referential.enums import VersionStatus
-from certifolio.referential.models import Block, Certification
+from certifolio.referential.models import Block, Certification, Criterion
 
 
 class DomainForm(forms.Form):
@@ -114,24 +121,112 @@ class CaseEditForm(CaseForm):
             self.initial["revision"] = instance.revision
 
 
+class UUIDListField(forms.MultipleChoiceField):
+    """Identifiers ticked in a list; any UUID passes, so the domain says what is wrong."""
+
+    def valid_value(self, value) -> bool:
+        try:
+            UUID(str(value))
+        except ValueError:
+            return False
+        return True
+
+    def clean(self, value) -> list[UUID]:
+        return list(dict.fromkeys(UUID(str(item)) for item in super().clean(value)))
+
+
+@dataclass
+class CriterionRow:
+    """A criterion offered by the mapping form: its box, and its justification field."""
+
+    criterion: Criterion
+    checkbox_id: str
+    checked: bool
+    justification: forms.BoundField
+
+
 class MappingForm(forms.Form):
-    """Link the case, or one of its files, to a criterion of the blocks prepared."""
+    """Link the case, or one of its files, to several criteria of the blocks prepared.
+
+    Each criterion of ``criteria`` has a box to tick and a justification field; the ticked
+    ones are saved together or not at all (``cases.map_to_criteria``). ``lines`` holds
+    the (criterion uuid, justification) pairs ticked, in the order offered.
+    """
 
     target = forms.CharField(widget=forms.HiddenInput)
-    criterion = forms.UUIDField(label=_("Criterion demonstrated"))
-    justification = forms.CharField(
-        label=_("Justification"),
-        max_length=JUSTIFICATION_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("In a sentence or two: what in it shows the criterion is met."),
-    )
+    criteria = UUIDListField(label=_("Criteria demonstrated"), required=False)
 
-    def __init__(self, *args, target: str, criteria_choices, **kwargs):
+    def __init__(self, *args, target: str, criteria: list[Criterion], **kwargs):
         kwargs.setdefault("auto_id", f"id_{target}_%s")
         super().__init__(*args, initial={"target": target}, **kwargs)
-        self.fields["criterion"].widget = forms.Select(
-            choices=[("", _("Choose a criterion…")), *criteria_choices]
-        )
+        self.criteria = criteria
+        self.lines: list[tuple[UUID, str]] = []
+        for criterion in criteria:
+            self.fields[self.justification_name(criterion.uuid)] = forms.CharField(
+                label=_("Justification"),
+                max_length=JUSTIFICATION_MAX_LENGTH,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    @staticmethod
+    def justification_name(uuid: UUID) -> str:
+        return f"justification_{uuid.hex}"
+
+    def ticked(self) -> set[str]:
+        return {str(value) for value in self.data.getlist("criteria")} if self.is_bound else set()
+
+    def rows(self) -> list[tuple[str, list[tuple[str, list[CriterionRow]]]]]:
+        """The criteria by block, then by competency, in the referential's order."""
+        ticked = self.ticked()
+        blocks: dict = {}
+        for index, criterion in enumerate(self.criteria):
+            competency = criterion.competency
+            block_label = f"{competency.block.code} — {competency.block.title}"
+            competency_label = f"{competency.code} {competency.title}"
+            row = CriterionRow(
+                criterion=criterion,
+                checkbox_id=self.auto_id % f"criteria_{index}",
+                checked=str(criterion.uuid) in ticked,
+                justification=self[self.justification_name(criterion.uuid)],
+            )
+            blocks.setdefault(block_label, {}).setdefault(competency_label, []).append(row)
+        return [(block, list(competencies.items())) for block, competencies in blocks.items()]
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = cleaned.get("criteria") or []
+        offered = {criterion.uuid for criterion in self.criteria}
+        for uuid in offered - set(chosen):
+            name = self.justification_name(uuid)
+            if (cleaned.get(name) or "").strip():
+                self.add_error(
+                    name, _("Tick this criterion to link it, or clear its justification.")
+                )
+        self.lines = [
+            (
+                uuid,
+                cleaned.get(self.justification_name(uuid), "")
+                if uuid in offered
+                else self.data.get(self.justification_name(uuid), ""),
+            )
+            for uuid in chosen
+        ]
+        return cleaned
+
+    def add_line_errors(self, error: MappingLinesError) -> None:
+        """Show a refused batch: each line's reasons beside its justification."""
+        for message in error.general:
+            self.add_error(None, message)
+        offered = {criterion.uuid for criterion in self.criteria}
+        if error.lines:
+            self.add_error(None, _("Nothing is saved: correct the lines marked below."))
+        for index, line_error in error.lines.items():
+            uuid = self.lines[index][0]
+            if uuid in offered:
+                self.add_error(self.justification_name(uuid), line_error.messages)
+            else:
+                self.add_error(None, line_error.messages)
 
 
 class CandidateIdentityForm(DomainForm):

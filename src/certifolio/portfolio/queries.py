@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from certifolio.accounts.enums import Role
@@ -34,6 +34,30 @@ def visible_portfolios(viewer) -> QuerySet[Portfolio]:
             portfolios.filter(candidate=viewer)
         )
     return portfolios.filter(candidate=viewer)
+
+
+def with_last_submission(portfolios: QuerySet[Portfolio]) -> QuerySet[Portfolio]:
+    """``portfolios`` with ``last_submitted_at``: the date of the latest submission, or None.
+
+    A subquery, not a join: the list pages keep one query whatever the number of
+    submissions, and counts annotated beside it are not multiplied.
+    """
+    latest = Submission.objects.filter(portfolio=OuterRef("pk")).order_by("-number")
+    return portfolios.annotate(last_submitted_at=Subquery(latest.values("submitted_at")[:1]))
+
+
+def mapping_criteria(portfolio: Portfolio, uuids) -> dict:
+    """The criteria with these uuids, by uuid, for mapping them in ``portfolio``.
+
+    Criterion uuids are unique within a version only: the portfolio's version wins. A uuid
+    of another certification or version is found anyway, so that the domain gives its own
+    refusal; a uuid of no criterion is absent.
+    """
+    found: dict = {}
+    for criterion in Criterion.objects.filter(uuid__in=list(uuids)).order_by("-pk"):
+        if criterion.uuid not in found or criterion.version_id == portfolio.version_id:
+            found[criterion.uuid] = criterion
+    return found
 
 
 def portfolio_cases(portfolio: Portfolio) -> list[Case]:

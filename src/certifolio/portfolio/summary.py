@@ -25,7 +25,10 @@ def summary_context(portfolio: Portfolio) -> dict:
     cases = portfolio_cases(portfolio)
     for case in cases:
         # Raw HTML is off in the candidate's Markdown: the output holds only its tags.
-        case.narrative_html = mark_safe(render_markdown(case.narrative))  # noqa: S308
+        # Its headings go under the case's title, an h3.
+        case.narrative_html = mark_safe(  # noqa: S308
+            render_markdown(case.narrative, first_heading=4)
+        )
     return {
         "portfolio": portfolio,
         "candidate": portfolio.candidate,
@@ -43,4 +46,5 @@ def render_summary_html(portfolio: Portfolio) -> str:
 
 
 def render_summary_pdf(portfolio: Portfolio) -> bytes:
-    return render_pdf(SUMMARY_TEMPLATE, summary_context(portfolio))
+    # PDF/UA: a tagged PDF that screen readers can read.
+    return render_pdf(SUMMARY_TEMPLATE, summary_context(portfolio), variant="pdf/ua-1")

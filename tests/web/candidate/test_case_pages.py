@@ -2,9 +2,11 @@
 
 import copy
 import re
+import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from certifolio.portfolio.domain.cases import (
     create_case,
@@ -228,8 +230,13 @@ def test_mapping_page_offers_the_criteria_of_the_chosen_blocks(client, world):
 
     bc01_criteria = Criterion.objects.filter(competency__block=world.bc01).count()
     forms = 2  # the case as a whole, and its one file
-    offered = re.findall(r'<option value="[0-9a-f-]{36}">', response.text)
+    offered = re.findall(
+        r'<input type="checkbox" name="criteria" value="[0-9a-f-]{36}"', response.text
+    )
     assert len(offered) == forms * bc01_criteria
+    assert len(re.findall(r'<textarea name="justification_[0-9a-f]{32}"', response.text)) == (
+        forms * bc01_criteria
+    )
     assert 'id="target-case"' in response.text
     assert f'id="target-{world.evidence.uuid}"' in response.text
 
@@ -239,8 +246,7 @@ def test_owner_maps_the_case_to_a_criterion(client, world):
     client.force_login(world.users["owner"])
 
     response = client.post(
-        _url(world, "mapping"),
-        {"target": "case", "criterion": criterion.uuid, "justification": "Le cas le montre."},
+        _url(world, "mapping"), {"target": "case", **_justified((criterion, "Le cas le montre."))}
     )
 
     assert response.status_code == 302
@@ -254,11 +260,7 @@ def test_mapping_the_same_criterion_again_updates_the_justification(client, worl
 
     client.post(
         _url(world, "mapping"),
-        {
-            "target": str(world.evidence.uuid),
-            "criterion": world.criterion.uuid,
-            "justification": "Mieux dit.",
-        },
+        {"target": str(world.evidence.uuid), **_justified((world.criterion, "Mieux dit."))},
     )
 
     assert list(Mapping.objects.values_list("justification", flat=True)) == ["Mieux dit."]
@@ -273,8 +275,7 @@ def test_mapping_to_a_criterion_of_another_certification_is_refused(client, worl
     client.force_login(world.users["owner"])
 
     response = client.post(
-        _url(world, "mapping"),
-        {"target": "case", "criterion": foreign.uuid, "justification": "Essai."},
+        _url(world, "mapping"), {"target": "case", **_justified((foreign, "Essai."))}
     )
 
     assert response.status_code == 200
@@ -289,11 +290,11 @@ def test_mapping_without_justification_is_refused(client, world):
     client.force_login(world.users["owner"])
 
     response = client.post(
-        _url(world, "mapping"),
-        {"target": "case", "criterion": world.criterion.uuid, "justification": "   "},
+        _url(world, "mapping"), {"target": "case", **_justified((world.criterion, "   "))}
     )
 
     assert response.status_code == 200
+    assert "Dites en une phrase en quoi elle démontre le critère." in response.text
     assert Mapping.objects.count() == 1
 
 
@@ -306,7 +307,7 @@ def test_mapping_a_file_of_another_case_is_404(client, world):
 
     response = client.post(
         _url(world, "mapping"),
-        {"target": str(other_file.uuid), "criterion": world.criterion.uuid, "justification": "x"},
+        {"target": str(other_file.uuid), **_justified((world.criterion, "x"))},
     )
 
     assert response.status_code == 404
@@ -319,3 +320,130 @@ def test_owner_removes_a_mapping(client, world):
 
     assert response.url == _url(world, "mapping")
     assert Mapping.objects.count() == 0
+
+
+def _justified(*pairs) -> dict:
+    """The mapping form's data ticking each criterion with its justification."""
+    data = {"criteria": [str(criterion.uuid) for criterion, _text in pairs]}
+    data.update({f"justification_{criterion.uuid.hex}": text for criterion, text in pairs})
+    return data
+
+
+def test_mapping_page_groups_the_criteria_by_block_and_competency(client, world):
+    competencies = world.bc01.competencies.count()
+    client.force_login(world.users["owner"])
+
+    response = client.get(_url(world, "mapping"))
+
+    forms = 2
+    assert response.text.count(f"<h3>BC01 — {escape(world.bc01.title)}</h3>") == forms
+    assert response.text.count("<legend>") == forms * competencies
+    competency = world.criterion.competency
+    assert f"<legend>{competency.code} {escape(competency.title)}</legend>" in response.text
+
+
+def test_owner_maps_a_file_to_several_criteria_in_one_save(client, world):
+    first, second, third = _criteria(world.bc01, 4)[1:]
+    client.force_login(world.users["owner"])
+
+    response = client.post(
+        _url(world, "mapping"),
+        {
+            "target": str(world.evidence.uuid),
+            **_justified((first, "Un."), (second, "Deux."), (third, "Trois.")),
+        },
+        follow=True,
+    )
+
+    assert "Les liens à 3 critères sont enregistrés." in response.text
+    assert set(
+        Mapping.objects.filter(evidence=world.evidence).values_list("criterion", "justification")
+    ) == {
+        (world.criterion.pk, "Le rapport décrit l’architecture."),
+        (first.pk, "Un."),
+        (second.pk, "Deux."),
+        (third.pk, "Trois."),
+    }
+
+
+def test_one_refused_line_saves_nothing_and_keeps_what_was_typed(client, world):
+    first, second = _criteria(world.bc01, 3)[1:]
+    client.force_login(world.users["owner"])
+
+    response = client.post(
+        _url(world, "mapping"),
+        {"target": "case", **_justified((first, "Le cas le montre."), (second, "  "))},
+    )
+
+    assert response.status_code == 200
+    assert Mapping.objects.count() == 1
+    section = response.text.split('id="target-case"')[1].split("</section>")[0]
+    line = section.split(f'value="{second.uuid}"')[1].split("</div>")[0]
+    assert "Dites en une phrase en quoi elle démontre le critère." in line
+    assert re.search(rf'value="{first.uuid}" id="[^"]+" checked>', section)
+    assert ">\nLe cas le montre.</textarea>" in section
+    assert "Rien n’est enregistré\u202f: corrigez les lignes signalées ci-dessous." in section
+    assert 'class="messages"' not in response.text
+
+
+def test_mapping_a_justification_without_its_criterion_ticked_is_refused(client, world):
+    first, second = _criteria(world.bc01, 3)[1:]
+    client.force_login(world.users["owner"])
+
+    response = client.post(
+        _url(world, "mapping"),
+        {
+            "target": "case",
+            **_justified((first, "Oui.")),
+            f"justification_{second.uuid.hex}": "Oublié de cocher.",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Cochez ce critère pour le relier, ou effacez sa justification." in response.text
+    assert Mapping.objects.count() == 1
+
+
+def test_mapping_without_any_criterion_ticked_is_refused(client, world):
+    client.force_login(world.users["owner"])
+
+    response = client.post(_url(world, "mapping"), {"target": "case"})
+
+    assert response.status_code == 200
+    assert "Cochez au moins un critère et justifiez-le." in response.text
+    assert Mapping.objects.count() == 1
+
+
+def test_mapping_a_criterion_that_does_not_exist_is_refused(client, world):
+    unknown = Criterion(uuid=uuid.uuid4())
+    client.force_login(world.users["owner"])
+
+    response = client.post(
+        _url(world, "mapping"), {"target": "case", **_justified((unknown, "Essai."))}
+    )
+
+    assert response.status_code == 200
+    assert "Ce critère n’existe pas." in response.text
+    assert Mapping.objects.count() == 1
+
+
+def test_mapping_an_identifier_that_is_not_a_uuid_is_refused(client, world):
+    client.force_login(world.users["owner"])
+
+    response = client.post(_url(world, "mapping"), {"target": "case", "criteria": ["pas-un-id"]})
+
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide. pas-un-id n’en fait pas partie." in response.text
+    assert Mapping.objects.count() == 1
+
+
+def test_mapping_a_justification_too_long_is_refused(client, world):
+    client.force_login(world.users["owner"])
+
+    response = client.post(
+        _url(world, "mapping"), {"target": "case", **_justified((world.criterion, "x" * 2001))}
+    )
+
+    assert response.status_code == 200
+    assert "Assurez-vous que cette valeur comporte au plus 2000 caractères" in response.text
+    assert Mapping.objects.count() == 1

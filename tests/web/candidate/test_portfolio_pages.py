@@ -2,10 +2,13 @@
 
 import copy
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from certifolio.common.models import AuditEvent
 from certifolio.demo.files import minimal_pdf
@@ -16,8 +19,9 @@ from certifolio.portfolio.domain.cases import (
     open_portfolio,
 )
 from certifolio.portfolio.domain.evidence import set_presentation_support
+from certifolio.portfolio.domain.submission import submit_portfolio
 from certifolio.portfolio.enums import CaseKind
-from certifolio.portfolio.models import Portfolio
+from certifolio.portfolio.models import Portfolio, Submission
 from certifolio.referential.domain.loading import load_referential
 from certifolio.referential.models import Block, Criterion
 from tests.factories import OrganisationFactory, candidate
@@ -116,7 +120,11 @@ def _post_requests(world):
         "case_delete": (reverse("web:case_delete", args=[world.case.uuid]), {}),
         "mapping": (
             _url(world, "mapping"),
-            {"target": "case", "criterion": world.criterion.uuid, "justification": "Oui."},
+            {
+                "target": "case",
+                "criteria": [str(world.criterion.uuid)],
+                f"justification_{world.criterion.uuid.hex}": "Oui.",
+            },
         ),
         "mapping_delete": (reverse("web:mapping_delete", args=[world.link.uuid]), {}),
     }
@@ -290,8 +298,8 @@ def test_overview_query_count_does_not_grow(client, world, count, django_assert_
     client.get(_url(world, "portfolio"))
 
     # Every page: 7 (see above). This one: portfolio, blocks of the version, chosen
-    # blocks, the form's blocks, cases with their file counts.
-    with django_assert_num_queries(7 + 5):
+    # blocks, the form's blocks, cases with their file counts, the latest submission.
+    with django_assert_num_queries(7 + 6):
         response = client.get(_url(world, "portfolio"))
 
     assert response.text.count('<li class="card">') == count
@@ -403,3 +411,153 @@ def test_home_page_links_centre_staff_to_their_candidates_portfolios(client, wor
     response = client.get(reverse("web:home"))
 
     assert "Portfolios de mes candidats" in response.text
+
+
+def _submitted_portfolio(organisation, version, **names) -> tuple[Portfolio, Submission]:
+    """A portfolio of a new candidate, with a case and no file, submitted for BC01."""
+    owner = candidate(organisation, password=NO_PASSWORD, **names)
+    portfolio, _created = open_portfolio(owner, actor=owner, version=version)
+    bc01 = Block.objects.get(version=version, code="BC01")
+    choose_blocks(portfolio, blocks=[bc01], actor=owner)
+    create_case(portfolio, actor=owner, title="Audit du parc", kind=CaseKind.COMPANY)
+    submission = submit_portfolio(portfolio, blocks=[bc01], actor=owner, confirm_uncovered=True)
+    return portfolio, submission
+
+
+def _day(moment) -> str:
+    return date_format(localtime(moment), "DATE_FORMAT")
+
+
+def test_candidate_list_shows_when_each_portfolio_was_submitted(client, world, seed_version):
+    portfolio, submission = _submitted_portfolio(
+        world.users["owner"].organisation, seed_version, first_name="Bob"
+    )
+    client.force_login(portfolio.candidate)
+
+    response = client.get(reverse("web:portfolio_home"))
+
+    assert f'<strong class="state">Déposé le {_day(submission.submitted_at)}</strong>' in (
+        response.text
+    )
+
+
+def test_candidate_list_shows_a_portfolio_not_yet_submitted(client, world):
+    client.force_login(world.users["owner"])
+
+    response = client.get(reverse("web:portfolio_home"))
+
+    assert '<span class="state">Pas encore déposé</span>' in response.text
+    assert "Déposé le" not in response.text
+
+
+def test_centre_list_shows_the_submitted_portfolios_with_their_date(client, world, seed_version):
+    portfolio, first = _submitted_portfolio(
+        world.users["owner"].organisation, seed_version, last_name="Zola"
+    )
+    latest = submit_portfolio(
+        portfolio, blocks=[world.bc01], actor=portfolio.candidate, confirm_uncovered=True
+    )
+    client.force_login(world.users["lyon_staff"])
+
+    response = client.get(reverse("web:portfolio_home"))
+
+    groups = response.text.split('class="candidate-group"')[1:]
+    assert len(groups) == 2
+    assert '<span class="state">Pas encore déposé</span>' in groups[0]
+    assert f'<strong class="state">Déposé le {_day(latest.submitted_at)}</strong>' in groups[1]
+    assert latest.number == first.number + 1
+
+
+def test_overview_shows_the_latest_submission(client, world, seed_version):
+    portfolio, _first = _submitted_portfolio(world.users["owner"].organisation, seed_version)
+    latest = submit_portfolio(
+        portfolio, blocks=[world.bc01], actor=portfolio.candidate, confirm_uncovered=True
+    )
+    client.force_login(world.users["lyon_staff"])
+
+    response = client.get(reverse("web:portfolio", args=[portfolio.uuid]))
+
+    assert (
+        f"<dt>État</dt><dd><strong>Déposé le {_day(latest.submitted_at)}</strong> (dépôt n° 2)</dd>"
+    ) in response.text
+
+
+def test_overview_shows_a_portfolio_not_yet_submitted(client, world):
+    client.force_login(world.users["owner"])
+
+    response = client.get(_url(world, "portfolio"))
+
+    assert "<dt>État</dt><dd>Pas encore déposé</dd>" in response.text
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_candidate_list_query_count_does_not_grow(
+    client, world, seed_document, count, django_assert_num_queries
+):
+    owner = world.users["owner"]
+    for index in range(count - 1):
+        document = copy.deepcopy(seed_document)
+        document["certification"]["slug"] = f"autre-titre-{index}"
+        document["certification"]["title"] = f"Autre titre {index}"
+        version, _created = load_referential(document, actor=None)
+        portfolio, _created = open_portfolio(owner, actor=owner, version=version)
+        bc01 = Block.objects.get(version=version, code="BC01")
+        choose_blocks(portfolio, blocks=[bc01], actor=owner)
+        submit_portfolio(portfolio, blocks=[bc01], actor=owner, confirm_uncovered=True)
+    client.force_login(owner)
+    client.get(reverse("web:portfolio_home"))  # the session is warm
+
+    # Every page: 7 (see above). This one: his portfolios with their case counts and
+    # latest submissions; the certifications of the open form, read twice by its select.
+    with django_assert_num_queries(7 + 3):
+        response = client.get(reverse("web:portfolio_home"))
+
+    assert response.text.count('class="state"') == count
+
+
+class _Landmarks(HTMLParser):
+    """The accessible names of a page's section and region landmarks, in page order."""
+
+    def __init__(self):
+        super().__init__()
+        self.labelled_by: list[str] = []
+        self.texts: dict[str, str] = {}
+        self._open: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "section" or attributes.get("role") == "region":
+            self.labelled_by.append(attributes.get("aria-labelledby", ""))
+        if tag not in {"br", "input", "img", "meta", "link"}:
+            self._open.append((tag, attributes.get("id")))
+            if attributes.get("id"):
+                self.texts[attributes["id"]] = ""
+
+    def handle_endtag(self, tag):
+        while self._open and self._open.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        for _tag, element_id in self._open:
+            if element_id:
+                self.texts[element_id] += data
+
+    def names(self) -> list[str]:
+        return [" ".join(self.texts.get(ref, "").split()) for ref in self.labelled_by]
+
+
+def test_coverage_landmarks_have_unique_names(client, world):
+    choose_blocks(
+        world.portfolio,
+        blocks=list(Block.objects.filter(version=world.version, code__in=["BC01", "BC02"])),
+        actor=world.users["owner"],
+    )
+    client.force_login(world.users["owner"])
+
+    parser = _Landmarks()
+    parser.feed(client.get(_url(world, "coverage")).text)
+
+    names = parser.names()
+    assert len(names) == 4
+    assert all(names)
+    assert len(set(names)) == len(names)

@@ -1,6 +1,8 @@
 """Workflows on the portfolio: create it, write cases, map evidence to criteria."""
 
 import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -183,7 +185,16 @@ def _check_criterion(portfolio: Portfolio, criterion: Criterion) -> None:
         )
 
 
-def _checked_justification(justification: str) -> str:
+def _check_target(portfolio: Portfolio, evidence: Evidence | None, case: Case | None) -> None:
+    if (evidence is None) == (case is None):
+        raise ValidationError(_("Link either a piece of evidence or a case."))
+    owner_case = evidence.case if evidence is not None else case
+    if owner_case.portfolio_id != portfolio.pk:
+        raise ValidationError(_("This evidence belongs to another portfolio."))
+
+
+def _clean_justification(justification: str) -> str:
+    """The justification stripped; refused when blank, too long or not storable."""
     justification = (justification or "").strip()
     if not justification:
         raise ValidationError(
@@ -202,25 +213,15 @@ def _checked_justification(justification: str) -> str:
     return justification
 
 
-@transaction.atomic
-def map_to_criterion(
+def _save_mapping(
     portfolio: Portfolio,
     *,
     actor: User | None,
     criterion: Criterion,
     justification: str,
-    evidence: Evidence | None = None,
-    case: Case | None = None,
+    evidence: Evidence | None,
+    case: Case | None,
 ) -> tuple[Mapping, bool]:
-    """Link a piece of evidence, or a whole case, to a criterion it demonstrates; returns
-    the link and whether it was created (else its justification was replaced)."""
-    _check_criterion(portfolio, criterion)
-    if (evidence is None) == (case is None):
-        raise ValidationError(_("Link either a piece of evidence or a case."))
-    owner_case = evidence.case if evidence is not None else case
-    if owner_case.portfolio_id != portfolio.pk:
-        raise ValidationError(_("This evidence belongs to another portfolio."))
-    justification = _checked_justification(justification)
     mapping, created = Mapping.objects.update_or_create(
         portfolio=portfolio,
         criterion=criterion,
@@ -240,6 +241,125 @@ def map_to_criterion(
         },
     )
     return mapping, created
+
+
+@transaction.atomic
+def map_to_criterion(
+    portfolio: Portfolio,
+    *,
+    actor: User | None,
+    criterion: Criterion,
+    justification: str,
+    evidence: Evidence | None = None,
+    case: Case | None = None,
+) -> tuple[Mapping, bool]:
+    """Link a piece of evidence, or a whole case, to a criterion it demonstrates; returns
+    the link and whether it was created (else its justification was replaced)."""
+    _check_criterion(portfolio, criterion)
+    _check_target(portfolio, evidence, case)
+    return _save_mapping(
+        portfolio,
+        actor=actor,
+        criterion=criterion,
+        justification=_clean_justification(justification),
+        evidence=evidence,
+        case=case,
+    )
+
+
+@dataclass(frozen=True)
+class MappingLine:
+    """One criterion of a batch, with how the evidence or the case demonstrates it.
+
+    ``criterion`` is None for an identifier that names no criterion: the line is refused
+    with the others' reasons, rather than the batch stopping at the first unknown one.
+    """
+
+    criterion: Criterion | None
+    justification: str
+
+
+class MappingLinesError(ValidationError):
+    """A batch of mappings is refused; nothing of it is saved.
+
+    ``lines`` holds the refused lines by their index in the batch, each a ValidationError
+    whose ``message_dict`` names the field at fault (``criterion``, ``justification``);
+    ``messages`` lists every reason, those about the batch as a whole first.
+    """
+
+    def __init__(self, general: list[str], lines: dict[int, ValidationError]):
+        self.general = general
+        self.lines = lines
+        super().__init__(
+            [*general, *(message for line in lines.values() for message in line.messages)]
+        )
+
+
+def _line_errors(
+    portfolio: Portfolio, line: MappingLine, seen: set[int]
+) -> tuple[str, dict[str, list[str]]]:
+    """The line's justification, cleaned, and its errors by field."""
+    errors: dict[str, list[str]] = {}
+    if line.criterion is None:
+        errors["criterion"] = [_("This criterion does not exist.")]
+    else:
+        try:
+            _check_criterion(portfolio, line.criterion)
+        except ValidationError as error:
+            errors["criterion"] = error.messages
+        if line.criterion.pk in seen:
+            errors.setdefault("criterion", []).append(_("This criterion is chosen twice."))
+        seen.add(line.criterion.pk)
+    justification = ""
+    try:
+        justification = _clean_justification(line.justification)
+    except ValidationError as error:
+        errors["justification"] = error.messages
+    return justification, errors
+
+
+@transaction.atomic
+def map_to_criteria(
+    portfolio: Portfolio,
+    *,
+    actor: User | None,
+    lines: Sequence[MappingLine],
+    evidence: Evidence | None = None,
+    case: Case | None = None,
+) -> list[tuple[Mapping, bool]]:
+    """Link a piece of evidence, or a whole case, to several criteria in one save.
+
+    All or nothing: if any line is refused, none is saved and ``MappingLinesError`` tells
+    what is wrong with each. Each mapping writes its own audit event, as
+    ``map_to_criterion`` does, so that the trail reads the same however it was made.
+    Returns each mapping with whether it is new (else its justification was replaced).
+    """
+    try:
+        _check_target(portfolio, evidence, case)
+    except ValidationError as error:
+        raise MappingLinesError(error.messages, {}) from error
+    if not lines:
+        raise MappingLinesError([_("Tick at least one criterion and justify it.")], {})
+    seen: set[int] = set()
+    cleaned, refused = [], {}
+    for index, line in enumerate(lines):
+        justification, errors = _line_errors(portfolio, line, seen)
+        if errors:
+            refused[index] = ValidationError(errors)
+        cleaned.append(justification)
+    if refused:
+        raise MappingLinesError([], refused)
+    return [
+        _save_mapping(
+            portfolio,
+            actor=actor,
+            criterion=line.criterion,
+            justification=justification,
+            evidence=evidence,
+            case=case,
+        )
+        for line, justification in zip(lines, cleaned, strict=True)
+    ]
 
 
 @transaction.atomic

@@ -12,8 +12,8 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from certifolio.accounts.enums import Role
@@ -61,7 +61,7 @@ def portfolio_home(request):
             else:
                 return redirect("web:portfolio", uuid=portfolio.uuid)
     own = (
-        Portfolio.objects.filter(candidate=user)
+        queries.with_last_submission(Portfolio.objects.filter(candidate=user))
         .select_related("version__certification")
         .annotate(case_count=Count("cases"))
         .order_by("version__certification__title", "-version__number")
@@ -71,7 +71,7 @@ def portfolio_home(request):
     others = None
     if not is_candidate or user.has_perm("accounts.list_people"):
         others = Paginator(
-            queries.visible_portfolios(user)
+            queries.with_last_submission(queries.visible_portfolios(user))
             .exclude(candidate=user)
             .select_related("candidate__organisation")
             .annotate(case_count=Count("cases"))
@@ -132,6 +132,7 @@ def portfolio_detail(request, uuid):
             initial={"blocks": [block for block in version_blocks if block.pk in chosen_ids]},
         )
     case_list = portfolio.cases.annotate(evidence_count=Count("evidence")).order_by("created_at")
+    latest = portfolio.submissions.only("number", "submitted_at").order_by("-number").first()
     return render(
         request,
         "web/portfolio/detail.html",
@@ -142,6 +143,7 @@ def portfolio_detail(request, uuid):
             "chosen_blocks": [block for block in version_blocks if block.pk in chosen_ids],
             "award": award_rule_text(portfolio.version.award_rule, version_blocks),
             "cases": case_list,
+            "latest_submission": latest,
         },
     )
 
@@ -232,74 +234,64 @@ def case_delete(request, uuid):
     return redirect("web:portfolio", uuid=portfolio.uuid)
 
 
-def _criteria_choices(portfolio: Portfolio) -> list:
-    """The criteria of the chosen blocks for a select, grouped by competency."""
-    criteria = (
+def _offered_criteria(portfolio: Portfolio) -> list[Criterion]:
+    """The criteria of the chosen blocks, in the referential's order."""
+    return list(
         Criterion.objects.filter(
             version=portfolio.version, competency__block__in=portfolio.blocks.all()
         )
         .select_related("competency__block")
         .order_by("competency__block__order", "competency__order", "order")
     )
-    groups: dict = {}
-    for criterion in criteria:
-        competency = criterion.competency
-        label = f"{competency.block.code} · {competency.code} {competency.title}"
-        groups.setdefault(Truncator(label).chars(90), []).append(
-            (str(criterion.uuid), Truncator(criterion.title).chars(140))
+
+
+def _save_mappings(request, form: MappingForm, portfolio, case, evidence) -> bool:
+    """Save the criteria ticked in ``form`` all together; False with its errors if refused."""
+    found = queries.mapping_criteria(portfolio, [uuid for uuid, _text in form.lines])
+    lines = [
+        cases.MappingLine(criterion=found.get(uuid), justification=text)
+        for uuid, text in form.lines
+    ]
+    try:
+        saved = cases.map_to_criteria(
+            portfolio,
+            lines=lines,
+            actor=request.user,
+            evidence=evidence,
+            case=case if evidence is None else None,
         )
-    return list(groups.items())
-
-
-def _find_criterion(portfolio: Portfolio, value) -> Criterion | None:
-    """The criterion with this uuid in the portfolio's version.
-
-    A uuid of another certification or version is looked up anyway, so that the domain
-    gives its own refusal; criterion uuids are only unique within a version.
-    """
-    criterion = Criterion.objects.filter(version=portfolio.version, uuid=value).first()
-    return criterion or Criterion.objects.filter(uuid=value).order_by("-pk").first()
+    except cases.MappingLinesError as error:
+        form.add_line_errors(error)
+        return False
+    messages.success(
+        request,
+        ngettext(
+            "The link to %(count)d criterion is saved.",
+            "The links to %(count)d criteria are saved.",
+            len(saved),
+        )
+        % {"count": len(saved)},
+    )
+    return True
 
 
 @login_required
 def mapping(request, uuid):
-    """Link the case, or each of its files, to the criteria it demonstrates."""
+    """Link the case, or each of its files, to the criteria it demonstrates, several at once."""
     case = case_for(request.user, uuid, perm=CHANGE)
     portfolio = case.portfolio
     evidence_list = list(case.evidence.all())
     targets = [(CASE_TARGET, case, None)] + [(str(item.uuid), None, item) for item in evidence_list]
-    choices = _criteria_choices(portfolio)
-    forms_by_target = {
-        key: MappingForm(target=key, criteria_choices=choices) for key, _c, _e in targets
-    }
+    criteria = _offered_criteria(portfolio)
+    forms_by_target = {key: MappingForm(target=key, criteria=criteria) for key, _c, _e in targets}
     if request.method == "POST":
         key = request.POST.get("target", "")
         if key not in forms_by_target:
             raise Http404
-        form = forms_by_target[key] = MappingForm(
-            request.POST, target=key, criteria_choices=choices
-        )
-        if form.is_valid():
-            criterion = _find_criterion(portfolio, form.cleaned_data["criterion"])
-            if criterion is None:
-                form.add_error("criterion", _("Choose a criterion in the list."))
-            else:
-                evidence = next((e for k, _c, e in targets if k == key), None)
-                try:
-                    cases.map_to_criterion(
-                        portfolio,
-                        criterion=criterion,
-                        justification=form.cleaned_data["justification"],
-                        actor=request.user,
-                        evidence=evidence,
-                        case=case if evidence is None else None,
-                    )
-                except ValidationError as error:
-                    field = {"foreign_criterion": "criterion", "justification": "justification"}
-                    form.add_error(field.get(error.code), error)
-                else:
-                    messages.success(request, _("The link to the criterion is saved."))
-                    return redirect(f"{reverse('web:mapping', args=[case.uuid])}#target-{key}")
+        form = forms_by_target[key] = MappingForm(request.POST, target=key, criteria=criteria)
+        evidence = next((e for k, _c, e in targets if k == key), None)
+        if form.is_valid() and _save_mappings(request, form, portfolio, case, evidence):
+            return redirect(f"{reverse('web:mapping', args=[case.uuid])}#target-{key}")
     mappings = _case_mappings(case)
     sections = [
         {
@@ -319,7 +311,7 @@ def mapping(request, uuid):
     return render(
         request,
         "web/portfolio/mapping.html",
-        {"portfolio": portfolio, "case": case, "sections": sections, "has_criteria": choices},
+        {"portfolio": portfolio, "case": case, "sections": sections, "has_criteria": criteria},
     )
 
 
