@@ -11,9 +11,11 @@ from certifolio.portfolio.domain.cases import (
     map_to_criterion,
     open_portfolio,
 )
+from certifolio.portfolio.domain.evidence import add_evidence, set_presentation_support
 from certifolio.portfolio.enums import CaseKind
 from certifolio.referential.models import Block
 from tests.factories import OrganisationFactory, UserFactory, candidate, centre_staff, manager
+from tests.web.candidate.evidence_world import PDF, upload
 from tests.web.candidate.portfolio_world import (
     NARRATIVE,
     NO_PASSWORD,
@@ -79,3 +81,35 @@ def login(client, verified_login):
         return client
 
     return log_in
+
+
+# The evidence and support pages' world: a candidate of Lyon, his case, a file, a support.
+
+
+@pytest.fixture
+def centre(db):
+    return OrganisationFactory(name="Lyon")
+
+
+@pytest.fixture
+def owner(centre):
+    return candidate(centre)
+
+
+@pytest.fixture
+def case(seed_version, owner):
+    portfolio, _created = open_portfolio(owner, version=seed_version, actor=owner)
+    return create_case(portfolio, actor=owner, title="Migration", kind=CaseKind.COMPANY)
+
+
+@pytest.fixture
+def evidence(case, owner):
+    return add_evidence(case, upload=upload("bilan final.pdf", PDF), actor=owner)
+
+
+@pytest.fixture
+def support(case, owner):
+    block = case.portfolio.version.block_set.get(code="BC01")
+    return set_presentation_support(
+        case.portfolio, block=block, upload=upload("soutenance.pdf", PDF), actor=owner
+    )

@@ -1,74 +1,28 @@
-"""Upload, download and removal of evidence and presentation supports (web/views/evidence.py)."""
+"""Upload, download and removal of evidence (web/candidate/evidence.py)."""
 
 import copy
 import hashlib
 
-import pytest
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from certifolio.accounts.enums import Role
 from certifolio.portfolio.domain.cases import create_case, open_portfolio
-from certifolio.portfolio.domain.evidence import add_evidence, set_presentation_support
+from certifolio.portfolio.domain.evidence import add_evidence
 from certifolio.portfolio.enums import CaseKind
-from certifolio.portfolio.models import Evidence, PresentationSupport, StoredFile
+from certifolio.portfolio.models import Evidence, StoredFile
 from certifolio.referential.domain.loading import load_referential
 from certifolio.web.candidate.evidence import _page_url
-from tests.factories import OrganisationFactory, UserFactory, candidate, centre_staff, manager
-
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
-XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
-ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
-
-def upload(name: str, content: bytes) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
-
-
-@pytest.fixture
-def centre(db):
-    return OrganisationFactory(name="Lyon")
-
-
-@pytest.fixture
-def owner(centre):
-    return candidate(centre)
-
-
-@pytest.fixture
-def case(seed_version, owner):
-    portfolio, _created = open_portfolio(owner, version=seed_version, actor=owner)
-    return create_case(portfolio, actor=owner, title="Migration", kind=CaseKind.COMPANY)
-
-
-@pytest.fixture
-def evidence(case, owner):
-    return add_evidence(case, upload=upload("bilan final.pdf", PDF), actor=owner)
-
-
-@pytest.fixture
-def support(case, owner):
-    block = case.portfolio.version.block_set.get(code="BC01")
-    return set_presentation_support(
-        case.portfolio, block=block, upload=upload("soutenance.pdf", PDF), actor=owner
-    )
-
-
-def upload_url(case):
-    return reverse("web:evidence_upload", kwargs={"uuid": case.uuid})
-
-
-def others(centre):
-    """Users who must not reach the portfolio, by description."""
-    return {
-        "another candidate of the centre": candidate(centre),
-        "staff of another centre": centre_staff(OrganisationFactory(name="Paris")),
-        "auditor": UserFactory(roles=[Role.AUDITOR]),
-    }
-
+from tests.factories import centre_staff, manager
+from tests.web.candidate.evidence_world import (  # fixtures too
+    ENGLISH,
+    PDF,
+    PNG,
+    XHR,
+    others,
+    upload,
+    upload_url,
+)
 
 # Upload -------------------------------------------------------------------------------
 
@@ -454,144 +408,6 @@ def test_removal_refused_to_staff_and_others(client, evidence, centre):
 
         assert (description, response.status_code) == (description, 404)
     assert Evidence.objects.count() == 1
-
-
-# Presentation supports ----------------------------------------------------------------
-
-
-def support_upload_url(portfolio, code="BC01"):
-    return reverse("web:support_upload", kwargs={"uuid": portfolio.uuid, "code": code})
-
-
-def test_owner_uploads_a_presentation_support(client, case, owner):
-    client.force_login(owner)
-
-    response = client.post(
-        support_upload_url(case.portfolio), {"file": upload("soutenance.pdf", PDF)}, **XHR
-    )
-
-    support = PresentationSupport.objects.get()
-    assert (response.status_code, response.json()) == (
-        200,
-        {
-            "ok": True,
-            "errors": [],
-            "support": {
-                "uuid": str(support.uuid),
-                "block": "BC01",
-                "name": "soutenance.pdf",
-                "size": len(PDF),
-                "content_type": "application/pdf",
-                "download_url": reverse("web:support_download", kwargs={"uuid": support.uuid}),
-            },
-        },
-    )
-
-
-def test_presentation_support_of_another_type_is_refused(client, case, owner):
-    client.force_login(owner)
-
-    response = client.post(
-        support_upload_url(case.portfolio),
-        {"file": upload("notes.txt", b"notes\n")},
-        **XHR,
-        **ENGLISH,
-    )
-
-    assert (response.status_code, response.json()) == (
-        400,
-        {
-            "ok": False,
-            "errors": [
-                "A presentation support is a PDF, ODP or PPTX file; “notes.txt” is text or "
-                "source code."
-            ],
-        },
-    )
-
-
-def test_presentation_support_of_an_unknown_block_is_not_found(client, case, owner):
-    client.force_login(owner)
-
-    response = client.post(
-        support_upload_url(case.portfolio, code="BC99"), {"file": upload("s.pdf", PDF)}
-    )
-
-    assert response.status_code == 404
-
-
-def test_presentation_support_upload_refused_to_others(client, case, centre):
-    for description, user in {**others(centre), "staff": centre_staff(centre)}.items():
-        client.force_login(user)
-
-        response = client.post(support_upload_url(case.portfolio), {"file": upload("s.pdf", PDF)})
-
-        assert (description, response.status_code) == (description, 404)
-    assert PresentationSupport.objects.count() == 0
-
-
-def test_presentation_support_download(client, support, centre):
-    client.force_login(centre_staff(centre))
-
-    response = client.get(reverse("web:support_download", kwargs={"uuid": support.uuid}))
-
-    assert (response.status_code, response["Content-Disposition"]) == (
-        200,
-        'attachment; filename="soutenance.pdf"',
-    )
-    assert b"".join(response.streaming_content) == PDF
-
-
-def test_presentation_support_download_refused_to_others(client, support, centre):
-    for description, user in others(centre).items():
-        client.force_login(user)
-
-        response = client.get(reverse("web:support_download", kwargs={"uuid": support.uuid}))
-
-        assert (description, response.status_code) == (description, 404)
-
-
-def test_owner_removes_a_presentation_support(client, support, owner):
-    client.force_login(owner)
-
-    response = client.post(reverse("web:support_delete", kwargs={"uuid": support.uuid}))
-
-    assert (response.status_code, response["Location"]) == (
-        302,
-        _page_url("web:supports", uuid=support.portfolio.uuid),
-    )
-    assert PresentationSupport.objects.count() == 0
-
-
-def test_presentation_support_removal_asks_for_confirmation_first(client, support, owner):
-    client.force_login(owner)
-
-    response = client.get(reverse("web:support_delete", kwargs={"uuid": support.uuid}))
-
-    assert response.status_code == 200
-    assert (
-        "Retirer « soutenance.pdf », le support de présentation du bloc BC01\u202f?"
-        in response.text
-    )
-    assert PresentationSupport.objects.count() == 1
-
-
-def test_presentation_support_removal_confirmation_refused_to_others(client, support, centre):
-    for description, user in {**others(centre), "staff": centre_staff(centre)}.items():
-        client.force_login(user)
-
-        response = client.get(reverse("web:support_delete", kwargs={"uuid": support.uuid}))
-
-        assert (description, response.status_code) == (description, 404)
-
-
-def test_presentation_support_removal_refused_to_staff(client, support, centre):
-    client.force_login(centre_staff(centre))
-
-    response = client.post(reverse("web:support_delete", kwargs={"uuid": support.uuid}))
-
-    assert response.status_code == 404
-    assert PresentationSupport.objects.count() == 1
 
 
 # The upload form ----------------------------------------------------------------------
