@@ -159,3 +159,25 @@ def test_api_write_on_a_broken_audit_trail_answers_json(client, db, settings, de
         "detail": "Le journal d’audit est endommagé\u202f: aucune modification ne peut être "
         "enregistrée. Un administrateur doit le vérifier avec « certifolio audit_verify »."
     }
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["/search/?q=r%C3%A9seau%00", "/search/?q%00=1", "/certifications/a%00b/", "/search/?q=%01"],
+)
+def test_address_with_an_unstorable_character_answers_the_french_bad_request_page(
+    client, db, address
+):
+    response = client.get(address)
+
+    assert response.status_code == 400
+    assert "<h1>Requête incorrecte</h1>" in response.text
+
+
+def test_api_address_with_a_nul_answers_json(client, db):
+    response = client.get("/api/v1/certifications/a%00b", headers={"accept-language": "en"})
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {"detail": "The address holds a character that is not allowed."},
+    )

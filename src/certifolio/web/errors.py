@@ -11,6 +11,7 @@ from django.template import loader
 from django.utils.translation import gettext as _
 
 from certifolio.common.audit import AuditTrailBroken
+from certifolio.common.text import unstorable_character
 
 API_PREFIX = "/api/"
 
@@ -58,3 +59,24 @@ class AuditTrailBrokenMiddleware:
         if not isinstance(exception, AuditTrailBroken):
             return None
         return _answer(request, 503, "web/audit/broken.html", str(AuditTrailBroken.explanation))
+
+
+class UnstorableAddressMiddleware:
+    """Refuse, with the bad-request answer, an address whose path or query holds a
+    character that cannot be stored or shown (NUL, a lone surrogate, a control).
+
+    Forms and API bodies are checked field by field; an address reaches lookups and
+    searches before any form, and PostgreSQL refuses NUL there with an error.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        values = [request.path_info, *request.GET]
+        values += [value for _key, listed in request.GET.lists() for value in listed]
+        if any(unstorable_character(value, multiline=False) for value in values):
+            return _answer(
+                request, 400, "400.html", _("The address holds a character that is not allowed.")
+            )
+        return self.get_response(request)
