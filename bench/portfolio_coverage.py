@@ -30,8 +30,10 @@ from certifolio.referential.models import Block, Criterion  # noqa: E402
 
 
 def add_mapped_files(portfolio, case, user, criteria):
-    for index, criterion in enumerate(criteria):
-        upload = SimpleUploadedFile(f"note-{index}.txt", f"Note {index}\n".encode())
+    # One content per criterion: the same content twice in a portfolio is refused.
+    for criterion in criteria:
+        note = f"note-{criterion.pk}"
+        upload = SimpleUploadedFile(f"{note}.txt", f"{note}\n".encode())
         evidence = add_evidence(case, upload=upload, actor=user)
         map_to_criterion(
             portfolio,
