@@ -148,11 +148,12 @@ def evidence_delete(request, uuid):
     """GET asks for confirmation; POST removes."""
     evidence = queries.evidence_for(request.user, uuid, perm=queries.CHANGE)
     case = evidence.case
+    back = _page_url("web:case", uuid=case.uuid)
     if request.method == "GET":
         return _confirm_removal(
             request,
             name=evidence.name,
-            back=_page_url("web:case", uuid=case.uuid),
+            back=back,
             question=_("Remove the file “%(name)s” from the case “%(case)s”?")
             % {"name": evidence.name, "case": case.title},
         )
@@ -160,7 +161,7 @@ def evidence_delete(request, uuid):
     if _wants_json(request):
         return JsonResponse({"ok": True, "errors": []})
     messages.success(request, _("“%(name)s” is removed.") % {"name": evidence.name})
-    return redirect(_page_url("web:case", uuid=case.uuid))
+    return redirect(back)
 
 
 @login_required
@@ -199,12 +200,12 @@ def support_download(request, uuid):
 def support_delete(request, uuid):
     """GET asks for confirmation; POST removes."""
     support = queries.support_for(request.user, uuid, perm=queries.CHANGE)
-    portfolio = support.portfolio
+    back = _page_url("web:supports", uuid=support.portfolio.uuid)
     if request.method == "GET":
         return _confirm_removal(
             request,
             name=support.name,
-            back=_page_url("web:supports", uuid=portfolio.uuid),
+            back=back,
             question=_("Remove “%(name)s”, the presentation support of block %(code)s?")
             % {"name": support.name, "code": support.block.code},
         )
@@ -215,4 +216,4 @@ def support_delete(request, uuid):
         request,
         _("The presentation support of block %(code)s is removed.") % {"code": support.block.code},
     )
-    return redirect(_page_url("web:supports", uuid=portfolio.uuid))
+    return redirect(back)
