@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "certifolio.accounts",
     "certifolio.referential",
     "certifolio.portfolio",
+    "certifolio.exams",
     "certifolio.demo",
     "certifolio.web",
     "certifolio.api",

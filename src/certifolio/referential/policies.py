@@ -44,6 +44,29 @@ DEFAULT_JURY_RULES = {
     "vae_gender_balance_warning": True,
 }
 
+# Each jury rule's impact: "blocking" refuses the assignment, naming the rule and the
+# person; "warning" allows it and lists it. Optional in the data (``impacts``): a rule it
+# does not name keeps its default here.
+JURY_RULE_IMPACTS = ("blocking", "warning")
+DEFAULT_JURY_RULE_IMPACTS = {
+    "min_members": "blocking",
+    "presidents": "blocking",
+    "min_external_share": "blocking",
+    "exclude_trainers": "blocking",
+    "exclude_declared_ties": "blocking",
+    "vae_min_qualified_members": "blocking",
+    "vae_gender_balance_warning": "warning",
+}
+
+# Minutes of oral by number of blocks attempted (data per certification; a session
+# copies them when it is created). A number of blocks missing takes the next one listed.
+DEFAULT_ORAL_DURATIONS = [
+    {"blocks": 1, "minutes": 40},
+    {"blocks": 2, "minutes": 60},
+    {"blocks": 3, "minutes": 80},
+    {"blocks": 4, "minutes": 100},
+]
+
 
 def default_grading_scale():
     return deepcopy(DEFAULT_GRADING_SCALE)
@@ -147,8 +170,59 @@ def award_rule_errors(rule) -> list[str]:
     return errors
 
 
+def jury_rule_impacts(rules: dict) -> dict[str, str]:
+    """Each jury rule's impact level, the data's where it says, else the default."""
+    return {**DEFAULT_JURY_RULE_IMPACTS, **(rules.get("impacts") or {})}
+
+
+def oral_minutes(durations: list[dict], block_count: int) -> int:
+    """The oral's length for a number of blocks, from a list of valid oral durations."""
+    listed = sorted(durations, key=lambda row: row["blocks"])
+    for row in listed:
+        if row["blocks"] >= block_count:
+            return row["minutes"]
+    return listed[-1]["minutes"]
+
+
+def oral_durations_errors(durations) -> list[str]:
+    message = _(
+        "Oral durations: a list of {\"blocks\": number of blocks, \"minutes\": length} "
+        "with whole numbers, one row per number of blocks."
+    )
+    if not isinstance(durations, list) or not durations:
+        return [message]
+    for row in durations:
+        if not (
+            isinstance(row, dict)
+            and set(row) == {"blocks", "minutes"}
+            and _is_count(row["blocks"], 1)
+            and _is_count(row["minutes"], 5)
+            and row["minutes"] <= 600
+        ):
+            return [message]
+    if len({row["blocks"] for row in durations}) != len(durations):
+        return [message]
+    return []
+
+
+def _jury_impacts_errors(impacts) -> list[str]:
+    if impacts is None:
+        return []
+    if not isinstance(impacts, dict) or not set(impacts) <= set(DEFAULT_JURY_RULE_IMPACTS):
+        return [
+            _("Jury rules: impacts names rules among %(rules)s.")
+            % {"rules": sorted(DEFAULT_JURY_RULE_IMPACTS)}
+        ]
+    if any(level not in JURY_RULE_IMPACTS for level in impacts.values()):
+        return [_("Jury rules: each impact is blocking or warning.")]
+    return []
+
+
 def jury_rules_errors(rules) -> list[str]:
     errors = []
+    if isinstance(rules, dict):
+        errors += _jury_impacts_errors(rules.get("impacts"))
+        rules = {key: value for key, value in rules.items() if key != "impacts"}
     if not _check_keys(_("Jury rules"), rules, DEFAULT_JURY_RULES, errors):
         return errors
     if not _is_count(rules["min_members"], 1):

@@ -1,0 +1,69 @@
+"""Permission predicates on sessions, registrations, jurors, juries and orals.
+
+Managers run sessions; auditors read them; training-centre staff register their own
+candidates while registrations are open and follow them; a candidate sees his own
+registrations and orals; a juror manages his availability and ties and sees the orals of
+the juries he sits on.
+"""
+
+import rules
+
+from certifolio.accounts.rules import (
+    is_auditor,
+    is_candidate,
+    is_centre_staff,
+    is_juror,
+    is_manager,
+)
+from certifolio.exams.enums import Phase
+
+
+@rules.predicate
+def registrations_open(user, session) -> bool:
+    return session is not None and session.phase == Phase.REGISTRATIONS
+
+
+@rules.predicate
+def is_registration_of_own_centre(user, registration) -> bool:
+    return (
+        registration is not None
+        and user.organisation_id is not None
+        and registration.centre_id == user.organisation_id
+    )
+
+
+@rules.predicate
+def is_own_registration(user, registration) -> bool:
+    return registration is not None and registration.candidate_id == user.pk
+
+
+@rules.predicate
+def is_own_juror(user, juror) -> bool:
+    return juror is not None and juror.user_id == user.pk
+
+
+@rules.predicate
+def sits_on_jury(user, oral) -> bool:
+    return oral is not None and oral.jury.members.filter(juror__user=user).exists()
+
+
+rules.add_perm("exams.list_sessions", is_manager | is_auditor | is_centre_staff)
+rules.add_perm("exams.view_session", is_manager | is_auditor | is_centre_staff)
+rules.add_perm("exams.manage_session", is_manager)
+rules.add_perm("exams.register", is_manager | (is_centre_staff & registrations_open))
+rules.add_perm(
+    "exams.view_registration",
+    is_manager
+    | is_auditor
+    | (is_centre_staff & is_registration_of_own_centre)
+    | (is_candidate & is_own_registration),
+)
+rules.add_perm("exams.manage_jurors", is_manager)
+rules.add_perm("exams.view_juror", is_manager | is_auditor | (is_juror & is_own_juror))
+rules.add_perm("exams.declare_as_juror", is_juror & is_own_juror)
+rules.add_perm("exams.manage_juries", is_manager)
+rules.add_perm("exams.plan", is_manager)
+rules.add_perm(
+    "exams.view_oral",
+    is_manager | is_auditor | (is_juror & sits_on_jury) | (is_candidate & is_own_registration),
+)
