@@ -22,6 +22,7 @@ from certifolio.exams.models import (
     Site,
 )
 from certifolio.portfolio.enums import AccessRoute
+from certifolio.referential.models import Block
 from certifolio.referential.policies import DEFAULT_ORAL_DURATIONS
 from tests.factories import UserFactory
 
@@ -48,7 +49,8 @@ class SessionFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def blocks(self, create, extracted, **kwargs):
         # Every block of the version unless told otherwise.
-        self.blocks.set(extracted if extracted is not None else self.version.blocks.all())
+        blocks = Block.objects.filter(version=self.version)
+        self.blocks.set(extracted if extracted is not None else blocks)
 
 
 class SiteFactory(factory.django.DjangoModelFactory):
@@ -109,5 +111,5 @@ def register(session, candidate, *, block_codes=("BC01", "BC02"), option=None, *
         centre=fields.pop("centre", candidate.organisation),
         **fields,
     )
-    registration.blocks.set(session.version.blocks.filter(code__in=block_codes))
+    registration.blocks.set(Block.objects.filter(version=session.version, code__in=block_codes))
     return registration
