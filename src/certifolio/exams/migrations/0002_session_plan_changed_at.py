@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exams', '0001_initial'),
+        ("exams", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='session',
-            name='plan_changed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='published plan changed at'),
+            model_name="session",
+            name="plan_changed_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="published plan changed at"
+            ),
         ),
     ]
