@@ -145,7 +145,7 @@ def plan_problems(session: Session) -> list[PlanProblem]:
                         orals=(oral,),
                     )
                 )
-    for violation in check_plan(problem, problem.current):
+    for violation in check_plan(problem, problem.current, names=index.names()):
         rows.append(
             PlanProblem(
                 rule=violation.rule,

@@ -9,22 +9,39 @@ import csv
 import io
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certifolio.exams.domain import scheduling_inputs as inputs
 from certifolio.exams.domain.scheduling_problem import ProblemIndex, build_problem
 from certifolio.exams.models import Session, Tie
 from certifolio.exams.planning.export import plan_to_csv_rows, problem_to_export
+from certifolio.referential.policies import jury_rule_impacts
 
 FORMATS = ("json", "csv", "ics")
 
 
 def export_meta(session: Session, index: ProblemIndex) -> dict:
     """What the export says beyond the planner's problem: names, roles, ties, rules."""
-    ties = Tie.objects.filter(juror__in=list(index.jurors.values())).select_related(
+    ties = {}
+    for tie in Tie.objects.filter(juror__in=list(index.jurors.values())).select_related(
         "juror", "candidate", "centre"
-    )
+    ):
+        ties.setdefault(str(tie.juror.uuid), []).append(
+            {
+                "kind": tie.kind,
+                "candidate": str(tie.candidate.uuid) if tie.candidate_id else None,
+                "company": tie.company or None,
+                "centre": str(tie.centre.uuid) if tie.centre_id else None,
+                "trained": tie.trained,
+            }
+        )
+    rules = session.version.jury_rules
+    impacts = jury_rule_impacts(rules)
     return {
+        "time_zone": settings.TIME_ZONE,
+        "generated_at": timezone.now().isoformat(),
+        "plan_status": session.plan_state,
         "session": {
             "id": str(session.uuid),
             "name": session.name,
@@ -32,51 +49,44 @@ def export_meta(session: Session, index: ProblemIndex) -> dict:
             "version": session.version.number,
             "starts_on": session.starts_on.isoformat(),
             "ends_on": session.ends_on.isoformat(),
-            "plan_state": session.plan_state,
         },
-        "time_zone": settings.TIME_ZONE,
-        "composition_rules": session.version.jury_rules,
-        "rooms": {
-            room_id: {"name": room.name, "site": room.site.name}
-            for room_id, room in index.rooms.items()
-        },
-        "jurors": {
-            juror_id: {
-                "name": str(juror),
-                "internal": juror.internal,
-                "withdrawn": juror_id in index.withdrawn,
-            }
-            for juror_id, juror in index.jurors.items()
+        "composition_rules": [
+            {"rule": key, "value": value, "impact": impacts.get(key)}
+            for key, value in rules.items()
+            if key != "impacts"
+        ],
+        "names": {
+            **index.names(),
+            **{
+                str(item.centre.uuid): item.centre.name
+                for item in index.registrations.values()
+                if item.centre_id
+            },
         },
         "roles": {
             jury_id: {str(member.juror.uuid): member.role for member in jury.members.all()}
             for jury_id, jury in index.juries.items()
         },
-        "juries": {jury_id: {"name": jury.name} for jury_id, jury in index.juries.items()},
-        "ties": [
-            {
-                "juror": str(tie.juror.uuid),
-                "kind": tie.kind,
-                "candidate": str(tie.candidate.uuid) if tie.candidate_id else None,
-                "company": tie.company,
-                "centre": str(tie.centre.uuid) if tie.centre_id else None,
-                "trained": tie.trained,
-            }
-            for tie in ties
-        ],
+        "ties": ties,
+        "rooms": {room_id: {"site": room.site.name} for room_id, room in index.rooms.items()},
+        "jurors": {
+            juror_id: {"internal": juror.internal} for juror_id, juror in index.jurors.items()
+        },
         "registrations": {
             registration_id: {
-                "candidate": str(registration.candidate),
-                "blocks": sorted(block.code for block in registration.blocks.all()),
-                "access_route": registration.access_route,
-                "company": registration.company,
+                "candidate_name": str(registration.candidate),
                 "centre": str(registration.centre.uuid) if registration.centre_id else None,
-                "extra_minutes": registration.extra_minutes,
-                "break_minutes": registration.break_minutes,
+                "company": registration.company,
+                "blocks": sorted(block.code for block in registration.blocks.all()),
+                "accommodations": {
+                    "extra_minutes": registration.extra_minutes,
+                    "break_minutes": registration.break_minutes,
+                    "notes": registration.accommodation_notes,
+                },
             }
             for registration_id, registration in index.registrations.items()
         },
-        "links": {
+        "meeting_links": {
             registration_id: oral.meeting_link
             for registration_id, oral in index.orals.items()
             if oral.meeting_link

@@ -48,6 +48,12 @@ WORKERS = 2
 FOUND = (SolverStatus.OPTIMAL, SolverStatus.FEASIBLE)
 
 
+def has_plan(plan) -> bool:
+    """Whether a run gave orals to save: a solver's plan, or the valid first placement it
+    keeps when the time ran out before it found one (status unknown)."""
+    return plan.status in FOUND or bool(plan.placed if isinstance(plan, PlanRun) else plan.orals)
+
+
 def _same_place(oral: Oral, placed: PlacedOral, index: ProblemIndex) -> bool:
     now = index.placed(oral)
     return (now.jury, now.room, now.day, now.start, now.end) == (
@@ -182,7 +188,7 @@ def plan_session(session: Session, *, actor: User | None, time_limit: float = 10
     )
     started_at = timezone.now()
     plan = _solve(problem, time_limit)
-    if plan.status in FOUND:
+    if has_plan(plan):
         _apply_plan(session, index, plan)
         session.plan_state = PlanState.DRAFT
         session.save(update_fields=["plan_state", "updated_at"])
@@ -206,7 +212,7 @@ def replan_session(session: Session, *, actor: User | None, time_limit: float = 
     started_at = timezone.now()
     plan = _solve(problem, time_limit)
     moved = []
-    if plan.status in FOUND:
+    if has_plan(plan):
         moved = _apply_plan(session, index, plan)
         if moved:
             session.plan_changed_at = timezone.now()

@@ -59,7 +59,7 @@ def check_change(problem: Problem, index: ProblemIndex, changes: dict[str, Place
     orals = [changes.get(item.registration, item) for item in problem.current]
     errors = [
         ValidationError(violation.message, code=violation.rule)
-        for violation in check_plan(problem, orals)
+        for violation in check_plan(problem, orals, names=index.names())
         if set(violation.registrations) & set(changes)
     ]
     for registration_id, item in changes.items():

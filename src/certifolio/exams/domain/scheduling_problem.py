@@ -94,6 +94,19 @@ class ProblemIndex:
     # Jurors (ids) who withdrew from the session.
     withdrawn: set[str] = field(default_factory=set)
 
+    def names(self) -> dict[str, str]:
+        """The people's and places' names by id, for the checker's messages."""
+        return {
+            **{key: str(room) for key, room in self.rooms.items()},
+            **{key: str(juror) for key, juror in self.jurors.items()},
+            **{key: jury.name for key, jury in self.juries.items()},
+            **{key: str(item.candidate) for key, item in self.registrations.items()},
+            **{
+                str(item.candidate.uuid): str(item.candidate)
+                for item in self.registrations.values()
+            },
+        }
+
     def placed(self, oral: Oral) -> PlacedOral:
         day, start = to_minutes(oral.starts_at)
         end_day, end = to_minutes(oral.ends_at)

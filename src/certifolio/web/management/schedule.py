@@ -107,7 +107,7 @@ def session_plan_run(request, uuid):
     except ValidationError as error:
         form.add_domain_error(error)
         return _plan_page(request, session, form)
-    if run.status in scheduling.FOUND:
+    if scheduling.has_plan(run):
         messages.success(
             request,
             _("%(placed)s orals placed (%(status)s), %(unplaced)s not placed.")

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from certifolio.common.errors import NotFound
-from certifolio.exams.domain.scheduling import plan_session, replan_session
+from certifolio.exams.domain.scheduling import has_plan, plan_session, replan_session
 from certifolio.exams.queries import session_named
 
 
@@ -46,5 +46,5 @@ class Command(BaseCommand):
             before = (item["before"] or {}).get("starts_at", "—")
             after = (item["after"] or {}).get("starts_at", "—")
             self.stdout.write(f"  moved: {item['candidate']}: {before} → {after}")
-        if run.status not in ("optimal", "feasible"):
+        if not has_plan(run):
             raise CommandError("No plan was found: the orals did not change.")
