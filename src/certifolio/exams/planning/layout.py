@@ -77,7 +77,7 @@ def greedy(analysis: Analysis, current: dict[str, PlacedOral]) -> Assignment:
         free.sort(key=lambda r: (problem.rooms[r].step_free, problem.rooms[r].capacity, r))
         return free[0] if free else None
 
-    def fits(registration: RegistrationData, b: int) -> int | None | bool:
+    def fits(registration: RegistrationData, b: int) -> int | bool | None:
         """False when the bin cannot take it, else the room it would use (None if remote)."""
         bin_ = analysis.bins[b]
         jury, window = bin_.jury, bin_.window
