@@ -66,6 +66,9 @@ def solve(problem: Problem, *, time_limit: float = 10.0, workers: int = 2) -> Pl
         objective = solver.objective_value
         bound = solver.best_objective_bound
         gap = 0.0 if status == OPTIMAL else (objective - bound) / max(abs(objective), 1)
+        if len(hint.bins) > len(assignment.bins):
+            # The solver stopped before reaching its own hint: the greedy plan is better.
+            assignment, status, objective, gap = hint, FEASIBLE, None, None
     else:
         # No solution within the time limit: the greedy plan is valid, say it is unproven.
         assignment, status, objective, bound, gap = hint, UNKNOWN, None, None, None
