@@ -240,8 +240,7 @@ def _options(analysis: Analysis, registration: RegistrationData) -> tuple[list[i
             )
         ]
     if not any(
-        registration.minutes <= problem.windows[w].end - problem.windows[w].start
-        for _j, w in pairs
+        registration.minutes <= problem.windows[w].end - problem.windows[w].start for _j, w in pairs
     ):
         return [], TOO_LONG
     options = [

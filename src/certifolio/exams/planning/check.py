@@ -76,7 +76,7 @@ def check_plan(
     for before in problem.current:
         if before.locked and before.registration in registrations:
             key = (before.registration, before.jury, before.room, before.day)
-            if key + (before.start, before.end) not in placed:
+            if (*key, before.start, before.end) not in placed:
                 add(
                     "locked_moved",
                     [before.registration],
@@ -159,8 +159,7 @@ def check_plan(
             add(
                 "not_step_free",
                 [reg.id],
-                _("Room %(room)s has no step-free access, which %(registration)s needs.")
-                % label,
+                _("Room %(room)s has no step-free access, which %(registration)s needs.") % label,
             )
 
     valid = [o for o in orals if o.registration in registrations]
@@ -246,4 +245,8 @@ def _apart(first, second) -> int:
 
 
 def _pair_label(name, person, first, second) -> dict:
-    return {"juror": name(person), "first": name(first.registration), "second": name(second.registration)}
+    return {
+        "juror": name(person),
+        "first": name(first.registration),
+        "second": name(second.registration),
+    }

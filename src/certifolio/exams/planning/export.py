@@ -11,8 +11,8 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from .model import (
-    JuryData,
     JurorData,
+    JuryData,
     PlacedOral,
     Problem,
     RegistrationData,

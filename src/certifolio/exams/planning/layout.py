@@ -59,7 +59,9 @@ def greedy(analysis: Analysis, current: dict[str, PlacedOral]) -> Assignment:
     days_used = {analysis.problem.windows[w].day for (_j, w) in analysis.forced_rooms}
     load = defaultdict(int)
 
-    def room_for(registration: RegistrationData, jury: int, window: int) -> int | None:
+    def room_for(
+        registration: RegistrationData, jury: int, window: int, wanted: int | None = None
+    ) -> int | None:
         pair = (jury, window)
         if pair in result.rooms:
             room = result.rooms[pair]
@@ -73,11 +75,15 @@ def greedy(analysis: Analysis, current: dict[str, PlacedOral]) -> Assignment:
             if (window, r) not in taken
             and (problem.rooms[r].step_free or not registration.needs_step_free)
         ]
-        # Keep step-free and large rooms for those who need them.
-        free.sort(key=lambda r: (problem.rooms[r].step_free, problem.rooms[r].capacity, r))
+        # Keep step-free and large rooms for those who need them (the current room first).
+        free.sort(
+            key=lambda r: (r != wanted, problem.rooms[r].step_free, problem.rooms[r].capacity, r)
+        )
         return free[0] if free else None
 
-    def fits(registration: RegistrationData, b: int) -> int | None | bool:
+    def fits(
+        registration: RegistrationData, b: int, wanted: int | None = None
+    ) -> int | bool | None:
         """False when the bin cannot take it, else the room it would use (None if remote)."""
         bin_ = analysis.bins[b]
         jury, window = bin_.jury, bin_.window
@@ -95,7 +101,7 @@ def greedy(analysis: Analysis, current: dict[str, PlacedOral]) -> Assignment:
                 return False
         if registration.remote:
             return None
-        room = room_for(registration, jury, window)
+        room = room_for(registration, jury, window, wanted)
         return False if room is None else room
 
     def take(registration: RegistrationData, b: int, room: int | None) -> None:
@@ -130,8 +136,8 @@ def greedy(analysis: Analysis, current: dict[str, PlacedOral]) -> Assignment:
         if reg_id in current:
             kept = _current_bin(analysis, current[reg_id], options)
             if kept is not None:
-                room = fits(registration, kept)
                 wanted = _room_index(analysis, current[reg_id].room)
+                room = fits(registration, kept, wanted)
                 if room is not False and (registration.remote or room == wanted):
                     take(registration, kept, room)
                     continue

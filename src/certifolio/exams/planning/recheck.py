@@ -64,9 +64,7 @@ def check_export(data: dict) -> list[Violation]:
     count = defaultdict(int)
     for item in data["plan"]["orals"]:
         count[item["registration"]] += 1
-        orals.append(
-            {**item, "starts": _at(item["start"]), "ends": _at(item["end"])}
-        )
+        orals.append({**item, "starts": _at(item["start"]), "ends": _at(item["end"])})
     for reg_id, n in count.items():
         if n > 1:
             add(
@@ -199,8 +197,11 @@ def _check_one(add, oral, reg, juries, jurors, rooms, windows, availability, who
         for tie in jurors.get(member, {}).get("ties", []):
             if (
                 (tie.get("kind") == "candidate" and tie.get("candidate") == reg["candidate"]["id"])
-                or (tie.get("kind") == "company" and reg.get("company")
-                    and tie.get("company", "").casefold() == reg["company"].casefold())
+                or (
+                    tie.get("kind") == "company"
+                    and reg.get("company")
+                    and tie.get("company", "").casefold() == reg["company"].casefold()
+                )
                 or (tie.get("kind") == "centre" and centre and tie.get("centre") == centre)
             ):
                 add(

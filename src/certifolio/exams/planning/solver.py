@@ -10,12 +10,13 @@ registrations left unplaced, days used, jury half-days used, the most orals one 
 sits.
 """
 
+import itertools
 import time
 from collections import defaultdict
 
 from .analysis import NO_CAPACITY, Analysis, analyse, unplaced
 from .layout import Assignment, close_windows, greedy, lay_out
-from .model import Plan, PlacedOral, Problem
+from .model import PlacedOral, Plan, Problem
 
 OPTIMAL = "optimal"
 FEASIBLE = "feasible"
@@ -65,6 +66,9 @@ def solve(problem: Problem, *, time_limit: float = 10.0, workers: int = 2) -> Pl
         objective = solver.objective_value
         bound = solver.best_objective_bound
         gap = 0.0 if status == OPTIMAL else (objective - bound) / max(abs(objective), 1)
+        if len(hint.bins) > len(assignment.bins):
+            # The solver stopped before reaching its own hint: the greedy plan is better.
+            assignment, status, objective, gap = hint, FEASIBLE, None, None
     else:
         # No solution within the time limit: the greedy plan is valid, say it is unproven.
         assignment, status, objective, bound, gap = hint, UNKNOWN, None, None, None
@@ -246,7 +250,7 @@ def _break_room_symmetry(model, analysis: Analysis, per_room) -> None:
         alike[(room.capacity, room.step_free)].append(index)
     for window in range(len(problem.windows)):
         for rooms in alike.values():
-            for first, second in zip(rooms, rooms[1:], strict=False):
+            for first, second in itertools.pairwise(rooms):
                 if (window, first) in analysis.room_held or (window, second) in analysis.room_held:
                     continue
                 a = per_room.get((window, first))
@@ -274,8 +278,11 @@ def _objective(model, built: _Built, analysis: Analysis, active, by_bin, day_use
 
     pairs = [var for var in active.values() if not isinstance(var, int)]
     n_regs = len(analysis.options)
-    unplaced_weight = 1 + DAY_WEIGHT * len(day_used) + HALF_DAY_WEIGHT * len(pairs) + LOAD_WEIGHT * (
-        len(problem.registrations)
+    unplaced_weight = (
+        1
+        + DAY_WEIGHT * len(day_used)
+        + HALF_DAY_WEIGHT * len(pairs)
+        + LOAD_WEIGHT * (len(problem.registrations))
     )
     cost = (
         unplaced_weight * (n_regs - sum(built.x.values()))
