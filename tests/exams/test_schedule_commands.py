@@ -3,10 +3,13 @@
 import csv
 import io
 import json
+from pathlib import Path
 
+import jsonschema
 import pytest
 from django.core.management import CommandError, call_command
 
+import certifolio.exams
 from certifolio.exams.enums import PlanState
 from certifolio.exams.models import Oral
 from tests.exams.schedule_world import plan_world
@@ -77,3 +80,14 @@ def test_export_schedule_ics_writes_a_file(world, tmp_path):
     text = target.read_text()
     assert text.count("BEGIN:VEVENT") == 3
     assert "TZID:Europe/Paris" in text
+
+
+def test_export_schedule_json_follows_the_published_schema(world):
+    run("plan_session", world.session.name, "--time-limit", "2")
+    schema = json.loads(
+        (Path(certifolio.exams.__file__).parent / "data" / "schedule.schema.json").read_text()
+    )
+
+    data = json.loads(run("export_schedule", world.session.name, "--format", "json"))
+
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(data)) == []
