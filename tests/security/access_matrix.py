@@ -22,6 +22,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from certifolio.accounts.enums import Role
 from certifolio.accounts.models import ApiToken, Invitation, User
+from certifolio.exams.domain.scheduling_problem import to_datetime
+from certifolio.exams.enums import PlanState
+from certifolio.exams.models import Oral, PlanRun, Session
 from certifolio.portfolio.models import (
     Case,
     Evidence,
@@ -35,6 +38,7 @@ from certifolio.referential.models import (
     Option,
     ReferentialVersion,
 )
+from tests.exams.schedule_world import DAY
 from tests.factories import candidate, with_totp
 from tests.security.matrix_world import (
     Objects,
@@ -132,6 +136,11 @@ def request_body(key, world, objects):
             "mappings": [{"criterion": str(objects.criterion.uuid), "justification": "Parce que."}],
         },
         "api:submit_portfolio": {"blocks": ["BC01"], "confirm_uncovered": True},
+        "api:plan_session": {"time_limit": 1},
+        "api:replan_session": {"time_limit": 1},
+        "api:move_oral": {"starts_at": to_datetime(DAY, 10 * 60).isoformat()},
+        "api:swap_orals": {"other": str(objects.second_oral.uuid)},
+        "api:lock_oral": {"locked": True},
     }
     if key in json_bodies:
         return json.dumps(json_bodies[key]), "application/json"
@@ -141,6 +150,15 @@ def request_body(key, world, objects):
         "web:support_upload": {"file": pdf_upload("support.pdf", "Un autre support.")},
         "api:add_evidence": {"files": [pdf_upload("autre.pdf", "Une autre ligne.")]},
         "api:upload_support": {"file": pdf_upload("support.pdf", "Un autre support.")},
+        "web:session_plan_run": {"time_limit": "1"},
+        "web:oral_move": {
+            "day": DAY.isoformat(),
+            "start": "10:00",
+            "jury": str(objects.oral.jury.uuid),
+            "room": str(objects.oral.room.uuid),
+        },
+        "web:oral_swap": {"other": str(objects.second_oral.uuid)},
+        "web:oral_lock": {"locked": "on"},
     }
     return multipart.get(key, {}), MULTIPART_CONTENT
 
@@ -188,8 +206,14 @@ def _with_lockout(request):
     )
 
 
+def _published(request):
+    # Re-planning works on a published plan.
+    Session.objects.filter(pk=request.objects.session.pk).update(plan_state=PlanState.PUBLISHED)
+
+
 # Prepared inside the request's savepoint, so that an allowed action has something to do.
 SETUP = {
+    "api:replan_session": _published,
     "web:version_start_draft": _without_draft,
     "api:start_draft": _without_draft,
     "web:recovery_codes": _with_second_factor,
@@ -233,10 +257,36 @@ def _own_devices(request):
     return TOTPDevice.objects.filter(user=request.user).count() if request.user else 0
 
 
+def _plan_runs(request):
+    return PlanRun.objects.filter(session=request.objects.session).count()
+
+
+def _oral(field):
+    def probe(request):
+        return getattr(Oral.objects.get(pk=request.objects.oral.pk), field)
+
+    return probe
+
+
+def _plan_state(request):
+    return Session.objects.get(pk=request.objects.session.pk).plan_state
+
+
 # The observable effect of each write action: the value before the request and after it
 # differ when the cell is a success, and are equal when it is a refusal or says
 # `, unchanged`. Actions whose effect lives outside the database (logging out) have none.
 EFFECT = {
+    "web:session_plan_run": _plan_runs,
+    "web:session_plan_publish": _plan_state,
+    "web:oral_move": _oral("starts_at"),
+    "web:oral_swap": _oral("jury_id"),
+    "web:oral_lock": _oral("locked"),
+    "api:plan_session": _plan_runs,
+    "api:replan_session": _plan_runs,
+    "api:publish_plan": _plan_state,
+    "api:move_oral": _oral("starts_at"),
+    "api:swap_orals": _oral("jury_id"),
+    "api:lock_oral": _oral("locked"),
     "web:version_start_draft": _versions,
     "api:start_draft": _versions,
     "web:version_publish": _draft_status,

@@ -17,6 +17,9 @@ from certifolio.accounts.enums import Role
 from certifolio.accounts.models import ApiToken, Invitation, Organisation, User
 from certifolio.common.audit import record_event
 from certifolio.demo.files import minimal_pdf
+from certifolio.exams.domain.scheduling_problem import to_datetime
+from certifolio.exams.enums import PlanState
+from certifolio.exams.models import Oral, Session
 from certifolio.portfolio.domain.cases import (
     choose_blocks,
     create_case,
@@ -42,6 +45,7 @@ from certifolio.referential.models import (
     Criterion,
     ReferentialVersion,
 )
+from tests.exams.schedule_world import DAY, plan_world
 from tests.factories import OrganisationFactory, UserFactory, candidate, with_totp
 
 ROLE_OF = {
@@ -68,6 +72,10 @@ class Objects:
     token: ApiToken
     invitation: Invitation
     event: object
+    # A session with a draft plan of two orals (the manager's pages and endpoints).
+    session: object = None
+    oral: object = None
+    second_oral: object = None
 
 
 class World:
@@ -114,6 +122,7 @@ class World:
             token=own_token,
             invitation=self._invitation("invitee@example.org", self.users["manager"]),
             event=record_event("test.event", obj=neighbour),
+            **planned_session(seed_version),
         )
         other_owner = neighbour if role_name == "candidate" else stranger
         self.others = Objects(
@@ -124,6 +133,7 @@ class World:
             )[0],
             invitation=self._invitation("other-invitee@example.org", other_manager),
             event=record_event("test.event", obj=stranger),
+            **planned_session(seed_version),
         )
         self.invitation_token = self.own.invitation.token_for_link
 
@@ -289,7 +299,57 @@ UUID_OF = {
         "support",
     ),
     **dict.fromkeys(["web:submission_zip", "api:download_submission_snapshot"], "submission"),
+    **dict.fromkeys(
+        [
+            "web:session_plan",
+            "web:session_plan_run",
+            "web:session_plan_publish",
+            "web:session_orals_by_day",
+            "web:session_orals_by_room",
+            "web:session_orals_by_jury",
+            "web:session_orals_by_candidate",
+            "api:plan_session",
+            "api:replan_session",
+            "api:get_plan",
+            "api:list_plan_problems",
+            "api:publish_plan",
+            "api:export_plan",
+        ],
+        "session",
+    ),
+    **dict.fromkeys(
+        [
+            "web:oral",
+            "web:oral_move",
+            "web:oral_swap",
+            "web:oral_lock",
+            "api:move_oral",
+            "api:swap_orals",
+            "api:lock_oral",
+        ],
+        "oral",
+    ),
 }
+
+
+def planned_session(version) -> dict:
+    """A session of two candidates with a draft plan: two orals at 9:00, one per jury."""
+    world = plan_world(version, candidates=2)
+    orals = [
+        Oral.objects.create(
+            registration=registration,
+            jury=jury,
+            room=room,
+            starts_at=to_datetime(DAY, 9 * 60),
+            ends_at=to_datetime(DAY, 9 * 60 + 40),
+        )
+        for registration, jury, room in zip(
+            world.registrations, world.juries, world.rooms, strict=True
+        )
+    ]
+    Session.objects.filter(pk=world.session.pk).update(plan_state=PlanState.DRAFT)
+    world.session.refresh_from_db()
+    return {"session": world.session, "oral": orals[0], "second_oral": orals[1]}
 
 
 def object_named(key, objects):

@@ -15,6 +15,7 @@ from certifolio.api import (
     mappings,
     portfolios,
     referential,
+    schedule,
     submissions,
 )
 from certifolio.api.auth import AUTHENTICATED, PUBLIC
@@ -34,3 +35,5 @@ api.add_router("", accounts.router)
 # (/portfolios/{uuid}/cases, /cases/{uuid}…).
 for module in (portfolios, cases, evidence, mappings, submissions):
     api.add_router("", module.router)
+# A session's plan of orals (/sessions/{uuid}/plan…, /orals/{uuid}/…).
+api.add_router("", schedule.router)

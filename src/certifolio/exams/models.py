@@ -79,6 +79,9 @@ class Session(StorableTextMixin, TimeStampedModel):
         _("plan"), max_length=20, choices=PlanState.choices, default=PlanState.NONE
     )
     plan_published_at = models.DateTimeField(_("plan published at"), null=True, blank=True)
+    # Set when a published plan changes (re-planning, a hand change), so that the
+    # convocations can be sent again; publishing clears it.
+    plan_changed_at = models.DateTimeField(_("published plan changed at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

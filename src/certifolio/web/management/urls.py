@@ -1,8 +1,9 @@
-"""Certification managers and auditors: versions, people, invitations, the audit trail."""
+"""Certification managers and auditors: versions, people, invitations, the audit trail,
+the plans of orals."""
 
 from django.urls import path
 
-from certifolio.web.management import audit, people, versions
+from certifolio.web.management import audit, people, schedule, versions
 
 urlpatterns = [
     path("certifications/<slug:slug>/versions/", versions.version_list, name="versions"),
@@ -40,6 +41,26 @@ urlpatterns = [
         people.person_two_factor_reset,
         name="person_two_factor_reset",
     ),
+    path("sessions/<uuid:uuid>/plan/", schedule.session_plan, name="session_plan"),
+    path("sessions/<uuid:uuid>/plan/run/", schedule.session_plan_run, name="session_plan_run"),
+    path(
+        "sessions/<uuid:uuid>/plan/publish/",
+        schedule.session_plan_publish,
+        name="session_plan_publish",
+    ),
+    *(
+        path(
+            f"sessions/<uuid:uuid>/orals/by-{by}/",
+            schedule.session_orals,
+            {"by": by},
+            name=f"session_orals_by_{by}",
+        )
+        for by in schedule.VIEWS
+    ),
+    path("orals/<uuid:uuid>/", schedule.oral_detail, name="oral"),
+    path("orals/<uuid:uuid>/move/", schedule.oral_move, name="oral_move"),
+    path("orals/<uuid:uuid>/swap/", schedule.oral_swap, name="oral_swap"),
+    path("orals/<uuid:uuid>/lock/", schedule.oral_lock, name="oral_lock"),
     path("audit/", audit.audit_list, name="audit"),
     path("audit/<uuid:uuid>/", audit.audit_event, name="audit_event"),
 ]
