@@ -1,11 +1,33 @@
 """Reads of sessions, registrations, jurors, juries and orals shared by pages, the API and
 the commands; one lookup per object kind, which checks the permission."""
 
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
 from certifolio.accounts.enums import Role
 from certifolio.common.lookups import find, require_perm
-from certifolio.exams.models import Juror, Jury, Oral, Registration, Session
+from certifolio.exams.composition import (
+    CandidateFacts,
+    MemberFacts,
+    RuleProblem,
+    TieFacts,
+    blocking,
+    candidate_problems,
+    jury_problems,
+)
+from certifolio.exams.models import (
+    Juror,
+    Jury,
+    JuryMember,
+    Oral,
+    Registration,
+    Session,
+    SessionJuror,
+    Tie,
+)
 
 
 def visible_sessions(viewer) -> QuerySet[Session]:
@@ -74,3 +96,148 @@ def oral_for(user, uuid, *, perm: str = "exams.view_oral") -> Oral:
     # Planning permissions are the session's; reading one is the oral's own rule.
     require_perm(user, perm, oral.registration.session if perm == "exams.plan" else oral)
     return oral
+
+
+# Composition facts, built in bulk for the rules of ``exams.composition`` -----------------
+
+
+def _full_name(user) -> str:
+    return user.get_full_name() or user.email
+
+
+def _tie_facts(tie: Tie) -> TieFacts:
+    return TieFacts(
+        kind=tie.kind,
+        candidate_id=tie.candidate_id,
+        company=tie.company,
+        centre_id=tie.centre_id,
+        trained=tie.trained,
+    )
+
+
+def member_facts(juror: Juror, role: str, ties: Iterable[Tie]) -> MemberFacts:
+    """One juror as the composition rules see him, with the ties given."""
+    return MemberFacts(
+        juror_uuid=juror.uuid,
+        name=_full_name(juror.user),
+        role=role,
+        internal=juror.internal,
+        centre_id=juror.centre_id,
+        fields=tuple(juror.fields or ()),
+        gender=juror.gender,
+        ties=tuple(_tie_facts(tie) for tie in ties),
+        can_preside=juror.can_preside,
+    )
+
+
+def ties_by_juror(juror_ids: Iterable[int]) -> dict[int, list[Tie]]:
+    """Every tie of these jurors, in one query."""
+    ties: dict[int, list[Tie]] = defaultdict(list)
+    for tie in Tie.objects.filter(juror_id__in=set(juror_ids)).order_by("declared_at", "pk"):
+        ties[tie.juror_id].append(tie)
+    return ties
+
+
+def jury_member_facts(session: Session) -> dict[int, list[MemberFacts]]:
+    """Each jury's members (by jury id), presidents first; three queries.
+
+    Members withdrawn from the session do not sit any more: they are left out, so a jury
+    they leave short is reported as such. A jury without members maps to an empty list.
+    """
+    facts: dict[int, list[MemberFacts]] = {
+        jury_id: [] for jury_id in session.juries.values_list("pk", flat=True)
+    }
+    members = list(
+        JuryMember.objects.filter(jury__session=session)
+        .exclude(
+            juror__in=SessionJuror.objects.filter(
+                session=session, withdrawn_at__isnull=False
+            ).values("juror")
+        )
+        .select_related("juror__user")
+        .order_by("jury_id", "role", "juror__user__last_name", "juror__user__first_name")
+    )
+    ties = ties_by_juror(member.juror_id for member in members)
+    for member in members:
+        facts.setdefault(member.jury_id, []).append(
+            member_facts(member.juror, member.role, ties[member.juror_id])
+        )
+    return facts
+
+
+def registration_facts(registration: Registration) -> CandidateFacts:
+    return CandidateFacts(
+        candidate_id=registration.candidate_id,
+        name=_full_name(registration.candidate),
+        centre_id=registration.centre_id,
+        company=registration.company,
+        access_route=registration.access_route,
+    )
+
+
+def candidate_facts(session: Session) -> dict[int, CandidateFacts]:
+    """Each active registration of the session (by id) as the rules see it; one query."""
+    registrations = session.registrations.filter(withdrawn_at__isnull=True).select_related(
+        "candidate"
+    )
+    return {registration.pk: registration_facts(registration) for registration in registrations}
+
+
+def valid_juries(session: Session) -> dict[int, list[int]]:
+    """For each active registration (by id), the juries (ids, by name) that may judge it:
+    no blocking problem at jury level nor for that candidate. Five queries, whatever
+    the number of juries and registrations."""
+    rules = session.version.jury_rules
+    members = jury_member_facts(session)
+    order = dict(session.juries.values_list("pk", "name"))
+    sound = sorted(
+        (
+            jury_id
+            for jury_id, facts in members.items()
+            if not blocking(jury_problems(rules, facts))
+        ),
+        key=lambda jury_id: (order.get(jury_id, ""), jury_id),
+    )
+    return {
+        registration_id: [
+            jury_id
+            for jury_id in sound
+            if not blocking(candidate_problems(rules, members[jury_id], candidate))
+        ]
+        for registration_id, candidate in candidate_facts(session).items()
+    }
+
+
+@dataclass(frozen=True)
+class CompositionWarning:
+    """A problem of a session's jury: at jury level (``registration_id`` None) or for the
+    candidate of an oral it holds."""
+
+    jury_id: int
+    jury_name: str
+    registration_id: int | None
+    problem: RuleProblem
+
+
+def composition_warnings(session: Session) -> list[CompositionWarning]:
+    """Every problem, blocking or warning, of the session's juries as they stand, and of
+    each placed oral's jury for its candidate: what to read before publishing a plan."""
+    rules = session.version.jury_rules
+    members = jury_member_facts(session)
+    names = dict(session.juries.values_list("pk", "name"))
+    candidates = candidate_facts(session)
+    found = [
+        CompositionWarning(jury_id, names[jury_id], None, problem)
+        for jury_id in sorted(members, key=lambda pk: (names[pk], pk))
+        for problem in jury_problems(rules, members[jury_id])
+    ]
+    orals = Oral.objects.filter(registration__session=session).order_by("starts_at", "pk")
+    for registration_id, jury_id in orals.values_list("registration_id", "jury_id"):
+        if registration_id in candidates:
+            found += [
+                CompositionWarning(jury_id, names[jury_id], registration_id, problem)
+                for problem in candidate_problems(
+                    rules, members.get(jury_id, []), candidates[registration_id]
+                )
+            ]
+    return found
