@@ -80,6 +80,59 @@ def juror_for(user, uuid, *, perm: str = "exams.view_juror") -> Juror:
     return juror
 
 
+def session_juror_for(
+    user, session_uuid, juror_uuid, *, perm: str = "exams.view_juror"
+) -> SessionJuror:
+    """A juror's part in a session, ``perm`` checked on the juror."""
+    session = session_for(user, session_uuid)
+    juror = juror_for(user, juror_uuid, perm=perm)
+    part = find(SessionJuror.objects.filter(session=session, juror=juror))
+    part.session, part.juror = session, juror
+    return part
+
+
+def own_session_juror(user, session_uuid) -> SessionJuror:
+    """The user's own part, as a juror, in a session he takes part in."""
+    part = find(
+        SessionJuror.objects.select_related(
+            "session__version__certification", "juror__user", "juror__centre"
+        ).filter(juror__user_id=user.pk),
+        session__uuid=session_uuid,
+    )
+    require_perm(user, "exams.declare_as_juror", part.juror)
+    return part
+
+
+def tie_for(user, uuid, *, perm: str = "exams.view_juror") -> Tie:
+    """A declared tie, ``perm`` checked on its juror."""
+    tie = find(Tie.objects.select_related("juror__user", "candidate", "centre"), uuid=uuid)
+    require_perm(user, perm, tie.juror)
+    return tie
+
+
+def juror_pool() -> QuerySet[Juror]:
+    return Juror.objects.select_related("user", "centre")
+
+
+def session_jurors(session: Session) -> QuerySet[SessionJuror]:
+    """The session's jurors with their availability (prefetched), by name."""
+    return (
+        session.session_jurors.select_related("juror__user", "juror__centre")
+        .prefetch_related("availabilities")
+        .order_by("juror__user__last_name", "juror__user__first_name", "pk")
+    )
+
+
+def juror_sessions(user) -> QuerySet[SessionJuror]:
+    """The sessions a juror takes part in (or withdrew from), the latest first."""
+    return (
+        SessionJuror.objects.filter(juror__user_id=user.pk)
+        .select_related("session__version__certification")
+        .prefetch_related("availabilities")
+        .order_by("-session__starts_on", "session__name")
+    )
+
+
 def jury_for(user, uuid, *, perm: str = "exams.manage_juries") -> Jury:
     jury = find(Jury.objects.select_related("session__version__certification"), uuid=uuid)
     require_perm(user, perm, jury.session)

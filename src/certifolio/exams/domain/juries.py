@@ -28,6 +28,7 @@ from certifolio.exams.composition import (
     normalised_name,
     rule_names,
 )
+from certifolio.exams.domain.jurors import field_error
 from certifolio.exams.enums import JuryRole
 from certifolio.exams.models import Juror, Jury, JuryMember, Registration, Session
 from certifolio.exams.queries import (
@@ -96,18 +97,18 @@ def _check_orals(jury: Jury | None, rules: dict, facts: list) -> None:
 def _clean_name(session: Session, name: str, jury: Jury | None) -> str:
     name = " ".join(name.split())
     if not name or len(name) > NAME_MAX_LENGTH or unstorable_character(name, multiline=False):
-        raise ValidationError(
-            {
-                "name": _("Name the jury in one line of at most %(max)s characters.")
-                % {"max": NAME_MAX_LENGTH}
-            },
-            code="name",
+        raise field_error(
+            "name",
+            _("Name the jury in one line of at most %(max)s characters.")
+            % {"max": NAME_MAX_LENGTH},
+            "name",
         )
     others = session.juries.exclude(pk=jury.pk if jury else None).filter(name=name)
     if others.exists():
-        raise ValidationError(
-            {"name": _("Another jury of this session is named %(name)s.") % {"name": name}},
-            code="name_taken",
+        raise field_error(
+            "name",
+            _("Another jury of this session is named %(name)s.") % {"name": name},
+            "name_taken",
         )
     return name
 
@@ -165,13 +166,13 @@ def update_jury(
     locked = Jury.objects.select_for_update().select_related("session__version").get(pk=jury.pk)
     session = locked.session
     before = _jury_summary(locked)
-    new_name = locked.name if isinstance(name, Unchanged) else _clean_name(session, name, locked)
-    new_members = current_members(locked) if isinstance(members, Unchanged) else list(members)
+    new_name = locked.name if name is UNCHANGED else _clean_name(session, name, locked)
+    new_members = current_members(locked) if members is UNCHANGED else list(members)
     warnings = _checked(session, locked, new_members)
     if new_name != locked.name:
         locked.name = new_name
         locked.save(update_fields=["name"])
-    if not isinstance(members, Unchanged):
+    if members is not UNCHANGED:
         _set_members(locked, new_members)
     jury.name = locked.name
     after = _jury_summary(locked)

@@ -36,6 +36,11 @@ PROFILE_FIELDS = (
 )
 
 
+def field_error(field: str, message: str, code: str) -> ValidationError:
+    """A refusal about one field, with its code (forms show it on the field)."""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 def _profile(juror: Juror) -> dict:
     values = {name: getattr(juror, name) for name in PROFILE_FIELDS if name != "centre"}
     values["centre"] = juror.centre.name if juror.centre_id else ""
@@ -51,28 +56,26 @@ def clean_fields(fields: Iterable[str]) -> list[str]:
         if not name or normalised_name(name) in seen:
             continue
         if len(name) > FIELD_MAX_LENGTH or unstorable_character(name, multiline=False):
-            raise ValidationError(
-                {
-                    "fields": _(
-                        "A field of qualification is one line of at most %(max)s characters."
-                    )
-                    % {"max": FIELD_MAX_LENGTH}
-                },
-                code="bad_field",
+            raise field_error(
+                "fields",
+                _("A field of qualification is one line of at most %(max)s characters.")
+                % {"max": FIELD_MAX_LENGTH},
+                "bad_field",
             )
         seen.add(normalised_name(name))
         cleaned.append(name)
     if len(cleaned) > MAX_FIELDS:
-        raise ValidationError(
-            {"fields": _("At most %(max)s fields of qualification.") % {"max": MAX_FIELDS}},
-            code="too_many_fields",
+        raise field_error(
+            "fields",
+            _("At most %(max)s fields of qualification.") % {"max": MAX_FIELDS},
+            "too_many_fields",
         )
     return cleaned
 
 
 def _check_centre(centre: Organisation | None, field: str) -> None:
     if centre is not None and centre.kind != OrganisationKind.TRAINING_CENTRE:
-        raise ValidationError({field: _("Choose a training centre.")}, code="not_a_training_centre")
+        raise field_error(field, _("Choose a training centre."), "not_a_training_centre")
 
 
 @transaction.atomic
@@ -97,7 +100,7 @@ def save_juror(
             code="not_a_juror",
         )
     if gender not in ("", *JurorGender.values):
-        raise ValidationError({"gender": _("Choose a gender or leave it blank.")}, code="gender")
+        raise field_error("gender", _("Choose a gender or leave it blank."), "gender")
     _check_centre(centre, "centre")
     juror = Juror.objects.select_for_update().select_related("centre").filter(user=user).first()
     created = juror is None
@@ -171,12 +174,11 @@ def withdraw_juror(session_juror: SessionJuror, *, actor: User | None, reason: s
         or len(reason) > REASON_MAX_LENGTH
         or unstorable_character(reason, multiline=False)
     ):
-        raise ValidationError(
-            {
-                "reason": _("Give the reason in one line of at most %(max)s characters.")
-                % {"max": REASON_MAX_LENGTH}
-            },
-            code="reason",
+        raise field_error(
+            "reason",
+            _("Give the reason in one line of at most %(max)s characters.")
+            % {"max": REASON_MAX_LENGTH},
+            "reason",
         )
     if part.withdrawn_at is not None:
         raise ValidationError(
@@ -274,7 +276,7 @@ def _same_tie(tie: Tie, kind, candidate, company, centre) -> bool:
 
 def _check_tie(kind, candidate, company, centre, trained) -> None:
     if kind not in TieKind.values:
-        raise ValidationError({"kind": _("Choose what the tie is with.")}, code="tie_kind")
+        raise field_error("kind", _("Choose what the tie is with."), "tie_kind")
     wanted = {
         TieKind.CANDIDATE: ("candidate", candidate is not None, _("Choose the candidate.")),
         TieKind.COMPANY: ("company", bool(company), _("Give the company's name.")),
@@ -282,7 +284,7 @@ def _check_tie(kind, candidate, company, centre, trained) -> None:
     }
     field, present, message = wanted[TieKind(kind)]
     if not present:
-        raise ValidationError({field: message}, code="tie_incomplete")
+        raise field_error(field, message, "tie_incomplete")
     others = {"candidate": candidate is not None, "company": bool(company), "centre": centre}
     if any(value for name, value in others.items() if name != field):
         raise ValidationError(
@@ -290,12 +292,13 @@ def _check_tie(kind, candidate, company, centre, trained) -> None:
             code="tie_mixed",
         )
     if trained and kind != TieKind.CANDIDATE:
-        raise ValidationError(
-            {"trained": _("Only a tie with a candidate says you trained or accompanied him.")},
-            code="tie_trained",
+        raise field_error(
+            "trained",
+            _("Only a tie with a candidate says you trained or accompanied him."),
+            "tie_trained",
         )
     if candidate is not None and not candidate.has_role(Role.CANDIDATE):
-        raise ValidationError({"candidate": _("Choose a candidate.")}, code="not_a_candidate")
+        raise field_error("candidate", _("Choose a candidate."), "not_a_candidate")
     _check_centre(centre, "centre")
 
 
