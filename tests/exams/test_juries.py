@@ -10,7 +10,6 @@ from django.utils import timezone
 from certifolio.common.models import AuditEvent
 from certifolio.exams import queries
 from certifolio.exams.composition import jury_problems
-from certifolio.exams.domain.jurors import declare_tie, withdraw_juror
 from certifolio.exams.domain.juries import (
     add_member,
     check_jury_for,
@@ -20,6 +19,7 @@ from certifolio.exams.domain.juries import (
     remove_member,
     update_jury,
 )
+from certifolio.exams.domain.jurors import declare_tie, withdraw_juror
 from certifolio.exams.models import Jury, Oral
 from certifolio.portfolio.enums import AccessRoute
 from certifolio.referential.models import ReferentialVersion
@@ -198,7 +198,8 @@ def test_check_jury_for_names_a_tie_with_the_candidate(session):
     assert check_jury_for(jury, registration) == []
     declare_tie(b, actor=None, kind="candidate", candidate=person)
     [problem] = check_jury_for(jury, registration)
-    assert problem.rule == "exclude_declared_ties" and problem.blocking
+    assert problem.rule == "exclude_declared_ties"
+    assert problem.blocking
     assert problem.juror_uuid == b.uuid
     assert "Léa Roux" in problem.message
 

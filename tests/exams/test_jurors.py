@@ -41,7 +41,8 @@ def test_save_juror_creates_then_changes_the_profile(db):
     again, created = save_juror(
         person, actor=boss, profession="Architecte", employer="Orange", internal=True
     )
-    assert not created and again.pk == juror.pk
+    assert not created
+    assert again.pk == juror.pk
     assert Juror.objects.get().internal
     assert events("exams.juror_saved").count() == 2
 
@@ -69,7 +70,8 @@ def test_enlist_juror_takes_part_once_and_again_after_withdrawing(seed_version):
     assert code_of(refused.value) == "already_enlisted"
     withdraw_juror(part, actor=None, reason="Malade")
     again = enlist_juror(session, actor=None, juror=juror)
-    assert again.pk == part.pk and again.withdrawn_at is None
+    assert again.pk == part.pk
+    assert again.withdrawn_at is None
     assert events("exams.juror_enlisted").count() == 2
 
 
@@ -77,7 +79,8 @@ def test_withdraw_juror_records_when_and_why(seed_version):
     part = enlist(SessionFactory(version=seed_version), JurorFactory())
     withdraw_juror(part, actor=None, reason="  Déplacement  imprévu ")
     part.refresh_from_db()
-    assert part.withdrawn_at is not None and part.withdraw_reason == "Déplacement imprévu"
+    assert part.withdrawn_at is not None
+    assert part.withdraw_reason == "Déplacement imprévu"
     [event] = events("exams.juror_withdrawn")
     assert event.after["reason"] == "Déplacement imprévu"
 
