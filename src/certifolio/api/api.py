@@ -12,6 +12,8 @@ from certifolio.api import (
     cases,
     errors,
     evidence,
+    juries,
+    jurors,
     mappings,
     portfolios,
     referential,
@@ -33,4 +35,7 @@ api.add_router("", accounts.router)
 # The portfolio and what it holds, by subject; each router names its paths in full
 # (/portfolios/{uuid}/cases, /cases/{uuid}…).
 for module in (portfolios, cases, evidence, mappings, submissions):
+    api.add_router("", module.router)
+# Jurors and juries, under /jurors, /ties, /juries and the session's /sessions/{uuid}/….
+for module in (jurors, juries):
     api.add_router("", module.router)

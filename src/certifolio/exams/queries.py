@@ -5,9 +5,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
-from certifolio.accounts.enums import Role
+from certifolio.accounts.enums import OrganisationKind, Role
+from certifolio.accounts.models import Organisation, User
 from certifolio.common.lookups import find, require_perm
 from certifolio.exams.composition import (
     CandidateFacts,
@@ -108,6 +109,31 @@ def tie_for(user, uuid, *, perm: str = "exams.view_juror") -> Tie:
     tie = find(Tie.objects.select_related("juror__user", "candidate", "centre"), uuid=uuid)
     require_perm(user, perm, tie.juror)
     return tie
+
+
+def tie_candidates(user, juror: Juror) -> QuerySet[User]:
+    """The candidates a tie of ``juror`` may name: for a manager any candidate; for the
+    juror himself, those registered in the sessions he takes part in (he knows no one
+    else's name here)."""
+    people = User.objects.filter(role_grants__role=Role.CANDIDATE, is_active=True)
+    if not user.has_perm("exams.manage_jurors"):
+        people = people.filter(
+            registrations__session__session_jurors__juror=juror,
+            registrations__withdrawn_at__isnull=True,
+        )
+    return people.distinct().order_by("last_name", "first_name", "pk")
+
+
+def tie_candidate(user, juror: Juror, uuid) -> User:
+    return find(tie_candidates(user, juror), uuid=uuid)
+
+
+def training_centres() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=OrganisationKind.TRAINING_CENTRE).order_by("name")
+
+
+def training_centre(uuid) -> Organisation:
+    return find(training_centres(), uuid=uuid)
 
 
 def juror_pool() -> QuerySet[Juror]:
@@ -294,3 +320,83 @@ def composition_warnings(session: Session) -> list[CompositionWarning]:
                 )
             ]
     return found
+
+
+# Juries as the pages and the API show them --------------------------------------------
+
+
+@dataclass
+class JuryView:
+    """A jury with its members (``JuryMember`` rows, juror and person fetched), those
+    withdrawn from the session, and its jury-level problems."""
+
+    jury: Jury
+    members: list[JuryMember]
+    withdrawn: set[int]
+    problems: list[RuleProblem]
+
+
+def _members_prefetch() -> Prefetch:
+    return Prefetch(
+        "members",
+        queryset=JuryMember.objects.select_related("juror__user")
+        .prefetch_related("juror__ties")
+        .order_by("role", "juror__user__last_name", "juror__user__first_name"),
+    )
+
+
+def jury_views(session: Session, juries: Iterable[Jury] | None = None) -> list[JuryView]:
+    """The session's juries (or those given, of the session) with members and problems;
+    four queries."""
+    if juries is None:
+        juries = session.juries.all()
+    juries = list(juries)
+    prefetch_related_objects(juries, _members_prefetch())
+    withdrawn = set(
+        session.session_jurors.filter(withdrawn_at__isnull=False).values_list("juror_id", flat=True)
+    )
+    rules = session.version.jury_rules
+    views = []
+    for jury in juries:
+        members = list(jury.members.all())
+        facts = [
+            member_facts(member.juror, member.role, member.juror.ties.all())
+            for member in members
+            if member.juror_id not in withdrawn
+        ]
+        views.append(JuryView(jury, members, withdrawn, jury_problems(rules, facts)))
+    return views
+
+
+@dataclass
+class CandidateCheck:
+    """Whether a jury may judge a registered candidate, and every problem it has for him."""
+
+    registration: Registration
+    problems: list[RuleProblem]
+
+    @property
+    def valid(self) -> bool:
+        return not blocking(self.problems)
+
+
+def jury_candidates(view: JuryView) -> list[CandidateCheck]:
+    """For each active registration of the jury's session, by name: may the jury judge
+    him, and why not. One query besides the view's."""
+    session = view.jury.session
+    rules = session.version.jury_rules
+    facts = [
+        member_facts(member.juror, member.role, member.juror.ties.all())
+        for member in view.members
+        if member.juror_id not in view.withdrawn
+    ]
+    registrations = session.registrations.filter(withdrawn_at__isnull=True).select_related(
+        "candidate"
+    )
+    return [
+        CandidateCheck(
+            registration,
+            view.problems + candidate_problems(rules, facts, registration_facts(registration)),
+        )
+        for registration in registrations
+    ]
