@@ -64,6 +64,7 @@ rules.add_perm("exams.manage_jurors", is_manager)
 rules.add_perm("exams.list_jurors", is_manager | is_auditor)
 rules.add_perm("exams.view_juror", is_manager | is_auditor | (is_juror & is_own_juror))
 rules.add_perm("exams.declare_as_juror", is_juror & is_own_juror)
+rules.add_perm("exams.juror_space", is_juror)
 # Availability and ties: the juror for himself, managers for anyone.
 rules.add_perm("exams.declare_for_juror", is_manager | (is_juror & is_own_juror))
 rules.add_perm("exams.manage_juries", is_manager)
