@@ -9,7 +9,6 @@ from certifolio.exams.models import Availability, Tie
 from tests.exams.factories import JurorFactory, SessionFactory, enlist, register
 from tests.factories import OrganisationFactory, candidate, centre_staff, manager
 
-
 QUERIES_HOME = 9
 
 
