@@ -84,8 +84,9 @@ def juror_for(user, uuid, *, perm: str = "exams.view_juror") -> Juror:
 def session_juror_for(
     user, session_uuid, juror_uuid, *, perm: str = "exams.view_juror"
 ) -> SessionJuror:
-    """A juror's part in a session, ``perm`` checked on the juror."""
-    session = session_for(user, session_uuid)
+    """A juror's part in a session, ``perm`` checked on the juror (a juror reaches the
+    sessions he takes part in, without the session permissions of the staff)."""
+    session = find(visible_sessions(user), uuid=session_uuid)
     juror = juror_for(user, juror_uuid, perm=perm)
     part = find(SessionJuror.objects.filter(session=session, juror=juror))
     part.session, part.juror = session, juror

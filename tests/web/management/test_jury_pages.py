@@ -72,7 +72,7 @@ def test_jury_create_by_hand_saves_the_jury(verified_login, boss, session):
 def test_propose_juries_then_the_jury_page_shows_the_tie_refusing_a_candidate(
     verified_login, boss, session
 ):
-    a, b = enlisted(session, 2)
+    _a, b = enlisted(session, 2)
     client = verified_login(boss)
     response = client.post(reverse("web:juries_propose", args=[session.uuid]), {"size": ""})
     assert response.status_code == 302
