@@ -6,7 +6,7 @@ import pytest
 
 from certifolio.accounts.enums import Role
 from certifolio.exams.domain.jurors import declare_tie
-from certifolio.exams.models import Availability, Jury, Juror, SessionJuror, Tie
+from certifolio.exams.models import Availability, Juror, Jury, SessionJuror, Tie
 from tests.api.portfolio_world import call
 from tests.exams.factories import JurorFactory, SessionFactory, enlist, jury_of, register
 from tests.factories import OrganisationFactory, UserFactory, candidate, centre_staff, manager
