@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from certifolio.accounts.enums import Role
 from certifolio.accounts.models import ApiToken, Invitation, User
+from certifolio.exams.models import Juror, Jury, SessionJuror, Tie
 from certifolio.portfolio.models import (
     Case,
     Evidence,
@@ -132,6 +133,24 @@ def request_body(key, world, objects):
             "mappings": [{"criterion": str(objects.criterion.uuid), "justification": "Parce que."}],
         },
         "api:submit_portfolio": {"blocks": ["BC01"], "confirm_uncovered": True},
+        "api:save_juror": {"person": str(objects.juror.user.uuid), "profession": "DSI"},
+        "api:update_juror": {"profession": "DSI"},
+        "api:update_own_juror_profile": {"profession": "DSI", "employer": "Acme", "fields": []},
+        "api:declare_tie": {"kind": "company", "company": "Acme Bis"},
+        "api:enlist_juror": {"juror": str(objects.spare.uuid)},
+        "api:withdraw_juror": {"reason": "Malade"},
+        "api:set_availability": {
+            "half_days": [{"day": objects.session.starts_on.isoformat(), "half_day": "am"}]
+        },
+        "api:create_jury": {
+            "name": "Jury B",
+            "members": [
+                {"juror": str(objects.free[0].uuid), "role": "president"},
+                {"juror": str(objects.free[1].uuid), "role": "member"},
+            ],
+        },
+        "api:propose_juries": {},
+        "api:update_jury": {"name": "Jury renommé"},
     }
     if key in json_bodies:
         return json.dumps(json_bodies[key]), "application/json"
@@ -141,6 +160,8 @@ def request_body(key, world, objects):
         "web:support_upload": {"file": pdf_upload("support.pdf", "Un autre support.")},
         "api:add_evidence": {"files": [pdf_upload("autre.pdf", "Une autre ligne.")]},
         "api:upload_support": {"file": pdf_upload("support.pdf", "Un autre support.")},
+        "web:jury_tie_declare": {"kind": "company", "company": "Acme Bis"},
+        "web:juror_tie_declare": {"kind": "company", "company": "Acme Bis"},
     }
     return multipart.get(key, {}), MULTIPART_CONTENT
 
@@ -294,6 +315,56 @@ EFFECT = {
         portfolio=request.objects.portfolio
     ).count(),
 }
+
+
+def _ties(request):
+    return Tie.objects.count()
+
+
+def _juries(request):
+    return Jury.objects.filter(session=request.objects.session).count()
+
+
+def _proposed(request):
+    return sorted(
+        Jury.objects.filter(session=request.objects.session, proposed=True).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def _profession(request):
+    return Juror.objects.get(pk=request.objects.juror.pk).profession
+
+
+def _part(request):
+    return SessionJuror.objects.get(session=request.objects.session, juror=request.objects.juror)
+
+
+EFFECT.update(
+    {
+        "web:jury_tie_declare": _ties,
+        "web:juror_tie_declare": _ties,
+        "api:declare_tie": _ties,
+        "web:jury_tie_remove": _exists("tie"),
+        "web:juror_tie_remove": _exists("tie"),
+        "api:remove_tie": _exists("tie"),
+        "api:save_juror": _profession,
+        "api:update_juror": _profession,
+        "api:update_own_juror_profile": _profession,
+        "api:enlist_juror": lambda request: request.objects.session.session_jurors.count(),
+        "api:withdraw_juror": lambda request: _part(request).withdrawn_at,
+        "api:set_availability": lambda request: sorted(
+            _part(request).availabilities.values_list("day", "half_day")
+        ),
+        "web:juries_propose": _proposed,
+        "api:propose_juries": _proposed,
+        "api:create_jury": _juries,
+        "web:jury_remove": _exists("jury"),
+        "api:remove_jury": _exists("jury"),
+        "api:update_jury": lambda request: Jury.objects.get(pk=request.objects.jury.pk).name,
+    }
+)
 
 
 def answer_of(response) -> str:

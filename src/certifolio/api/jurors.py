@@ -149,7 +149,7 @@ def update_juror(request, uuid: UUID, payload: JurorIn):
     operation_id="update_own_juror_profile",
     summary="Change one's own profession, employer and fields (the juror himself)",
 )
-def update_own_profile(request, uuid: UUID, payload: OwnProfileIn):
+def update_own_juror_profile(request, uuid: UUID, payload: OwnProfileIn):
     juror = queries.juror_for(request.user, uuid, perm="exams.declare_as_juror")
     juror, _created = jurors.save_juror(
         juror.user,
