@@ -102,7 +102,12 @@ def save_juror(
     if gender not in ("", *JurorGender.values):
         raise field_error("gender", _("Choose a gender or leave it blank."), "gender")
     _check_centre(centre, "centre")
-    juror = Juror.objects.select_for_update().select_related("centre").filter(user=user).first()
+    juror = (
+        Juror.objects.select_for_update(of=("self",))
+        .select_related("centre")
+        .filter(user=user)
+        .first()
+    )
     created = juror is None
     before = None if created else _profile(juror)
     juror = juror or Juror(user=user)
