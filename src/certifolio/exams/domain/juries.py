@@ -181,6 +181,7 @@ def update_jury(
     return jury, warnings
 
 
+@transaction.atomic
 def add_member(
     jury: Jury, *, actor: User | None, juror: Juror, role: str = JuryRole.MEMBER
 ) -> tuple[Jury, list[RuleProblem]]:
@@ -188,6 +189,7 @@ def add_member(
     return update_jury(jury, actor=actor, members=[*members, (juror, role)])
 
 
+@transaction.atomic
 def remove_member(
     jury: Jury, *, actor: User | None, juror: Juror
 ) -> tuple[Jury, list[RuleProblem]]:
