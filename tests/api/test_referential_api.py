@@ -397,6 +397,12 @@ def test_openapi_document_declares_the_paths(client, db):
         "/api/v1/certifications/{slug}/versions/{number}/publish",
         "/api/v1/evidence/{uuid}",
         "/api/v1/evidence/{uuid}/download",
+        "/api/v1/juries/{uuid}",
+        "/api/v1/juries/{uuid}/candidates",
+        "/api/v1/jurors",
+        "/api/v1/jurors/{uuid}",
+        "/api/v1/jurors/{uuid}/profile",
+        "/api/v1/jurors/{uuid}/ties",
         "/api/v1/mappings/{uuid}",
         "/api/v1/me",
         "/api/v1/orals/{uuid}/lock",
@@ -411,6 +417,11 @@ def test_openapi_document_declares_the_paths(client, db):
         "/api/v1/portfolios/{uuid}/mappings/batch",
         "/api/v1/portfolios/{uuid}/submissions",
         "/api/v1/portfolios/{uuid}/supports/{code}",
+        "/api/v1/sessions/{uuid}/juries",
+        "/api/v1/sessions/{uuid}/juries/propose",
+        "/api/v1/sessions/{uuid}/jurors",
+        "/api/v1/sessions/{uuid}/jurors/{juror_uuid}/availability",
+        "/api/v1/sessions/{uuid}/jurors/{juror_uuid}/withdraw",
         "/api/v1/sessions/{uuid}/plan",
         "/api/v1/sessions/{uuid}/plan/export",
         "/api/v1/sessions/{uuid}/plan/problems",
@@ -419,6 +430,7 @@ def test_openapi_document_declares_the_paths(client, db):
         "/api/v1/submissions/{uuid}/snapshot.zip",
         "/api/v1/supports/{uuid}",
         "/api/v1/supports/{uuid}/download",
+        "/api/v1/ties/{uuid}",
     ]
 
 

@@ -113,3 +113,10 @@ def register(session, candidate, *, block_codes=("BC01", "BC02"), option=None, *
     )
     registration.blocks.set(Block.objects.filter(version=session.version, code__in=block_codes))
     return registration
+
+
+def code_of(error) -> str:
+    """The code of a domain refusal, whether it names a field or not."""
+    if hasattr(error, "error_dict"):
+        return next(iter(error.error_dict.values()))[0].code
+    return error.error_list[0].code

@@ -24,7 +24,7 @@ from certifolio.accounts.enums import Role
 from certifolio.accounts.models import ApiToken, Invitation, User
 from certifolio.exams.domain.scheduling_problem import to_datetime
 from certifolio.exams.enums import PlanState
-from certifolio.exams.models import Oral, PlanRun, Session
+from certifolio.exams.models import Juror, Jury, Oral, PlanRun, Session, SessionJuror, Tie
 from certifolio.portfolio.models import (
     Case,
     Evidence,
@@ -141,6 +141,24 @@ def request_body(key, world, objects):
         "api:move_oral": {"starts_at": to_datetime(DAY, 10 * 60).isoformat()},
         "api:swap_orals": {"other": str(objects.second_oral.uuid)},
         "api:lock_oral": {"locked": True},
+        "api:save_juror": {"person": str(objects.juror.user.uuid), "profession": "DSI"},
+        "api:update_juror": {"profession": "DSI"},
+        "api:update_own_juror_profile": {"profession": "DSI", "employer": "Acme", "fields": []},
+        "api:declare_tie": {"kind": "company", "company": "Acme Bis"},
+        "api:enlist_juror": {"juror": str(objects.spare.uuid)},
+        "api:withdraw_juror": {"reason": "Malade"},
+        "api:set_availability": {
+            "half_days": [{"day": objects.session.starts_on.isoformat(), "half_day": "am"}]
+        },
+        "api:create_jury": {
+            "name": "Jury B",
+            "members": [
+                {"juror": str(objects.free[0].uuid), "role": "president"},
+                {"juror": str(objects.free[1].uuid), "role": "member"},
+            ],
+        },
+        "api:propose_juries": {},
+        "api:update_jury": {"name": "Jury renommé"},
     }
     if key in json_bodies:
         return json.dumps(json_bodies[key]), "application/json"
@@ -159,6 +177,8 @@ def request_body(key, world, objects):
         },
         "web:oral_swap": {"other": str(objects.second_oral.uuid)},
         "web:oral_lock": {"locked": "on"},
+        "web:jury_tie_declare": {"kind": "company", "company": "Acme Bis"},
+        "web:juror_tie_declare": {"kind": "company", "company": "Acme Bis"},
     }
     return multipart.get(key, {}), MULTIPART_CONTENT
 
@@ -208,7 +228,9 @@ def _with_lockout(request):
 
 def _published(request):
     # Re-planning works on a published plan.
-    Session.objects.filter(pk=request.objects.session.pk).update(plan_state=PlanState.PUBLISHED)
+    Session.objects.filter(pk=request.objects.plan_session.pk).update(
+        plan_state=PlanState.PUBLISHED
+    )
 
 
 # Prepared inside the request's savepoint, so that an allowed action has something to do.
@@ -258,7 +280,7 @@ def _own_devices(request):
 
 
 def _plan_runs(request):
-    return PlanRun.objects.filter(session=request.objects.session).count()
+    return PlanRun.objects.filter(session=request.objects.plan_session).count()
 
 
 def _oral(field):
@@ -269,7 +291,7 @@ def _oral(field):
 
 
 def _plan_state(request):
-    return Session.objects.get(pk=request.objects.session.pk).plan_state
+    return Session.objects.get(pk=request.objects.plan_session.pk).plan_state
 
 
 # The observable effect of each write action: the value before the request and after it
@@ -344,6 +366,56 @@ EFFECT = {
         portfolio=request.objects.portfolio
     ).count(),
 }
+
+
+def _ties(request):
+    return Tie.objects.count()
+
+
+def _juries(request):
+    return Jury.objects.filter(session=request.objects.session).count()
+
+
+def _proposed(request):
+    return sorted(
+        Jury.objects.filter(session=request.objects.session, proposed=True).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def _profession(request):
+    return Juror.objects.get(pk=request.objects.juror.pk).profession
+
+
+def _part(request):
+    return SessionJuror.objects.get(session=request.objects.session, juror=request.objects.juror)
+
+
+EFFECT.update(
+    {
+        "web:jury_tie_declare": _ties,
+        "web:juror_tie_declare": _ties,
+        "api:declare_tie": _ties,
+        "web:jury_tie_remove": _exists("tie"),
+        "web:juror_tie_remove": _exists("tie"),
+        "api:remove_tie": _exists("tie"),
+        "api:save_juror": _profession,
+        "api:update_juror": _profession,
+        "api:update_own_juror_profile": _profession,
+        "api:enlist_juror": lambda request: request.objects.session.session_jurors.count(),
+        "api:withdraw_juror": lambda request: _part(request).withdrawn_at,
+        "api:set_availability": lambda request: sorted(
+            _part(request).availabilities.values_list("day", "half_day")
+        ),
+        "web:juries_propose": _proposed,
+        "api:propose_juries": _proposed,
+        "api:create_jury": _juries,
+        "web:jury_remove": _exists("jury"),
+        "api:remove_jury": _exists("jury"),
+        "api:update_jury": lambda request: Jury.objects.get(pk=request.objects.jury.pk).name,
+    }
+)
 
 
 def answer_of(response) -> str:

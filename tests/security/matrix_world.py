@@ -19,7 +19,7 @@ from certifolio.common.audit import record_event
 from certifolio.demo.files import minimal_pdf
 from certifolio.exams.domain.scheduling_problem import to_datetime
 from certifolio.exams.enums import PlanState
-from certifolio.exams.models import Oral, Session
+from certifolio.exams.models import Juror, Jury, Oral, Session, Tie
 from certifolio.portfolio.domain.cases import (
     choose_blocks,
     create_case,
@@ -45,6 +45,7 @@ from certifolio.referential.models import (
     Criterion,
     ReferentialVersion,
 )
+from tests.exams.factories import JurorFactory, SessionFactory, enlist, jury_of, register
 from tests.exams.schedule_world import DAY, plan_world
 from tests.factories import OrganisationFactory, UserFactory, candidate, with_totp
 
@@ -73,9 +74,17 @@ class Objects:
     invitation: Invitation
     event: object
     # A session with a draft plan of two orals (the manager's pages and endpoints).
-    session: object = None
+    plan_session: object = None
     oral: object = None
     second_oral: object = None
+    # A session with its jurors: the juror, his tie, a jury he sits on, two jurors of the
+    # session on no jury (``free``) and one of the pool not in the session (``spare``).
+    session: Session | None = None
+    juror: Juror | None = None
+    tie: Tie | None = None
+    jury: Jury | None = None
+    free: tuple = ()
+    spare: Juror | None = None
 
 
 class World:
@@ -136,6 +145,24 @@ class World:
             **planned_session(seed_version),
         )
         self.invitation_token = self.own.invitation.token_for_link
+        # The juror account's own juror profile, in the own session; another juror's in
+        # another session, where the juror account does not take part.
+        self._jurors(self.own, JurorFactory(user=self.users["juror"]), "Session de juin")
+        self._jurors(self.others, JurorFactory(), "Session de septembre")
+        register(self.own.session, self.users["candidate"], block_codes=("BC01",))
+
+    def _jurors(self, objects, juror, name):
+        session = SessionFactory(version=self.version, name=name)
+        enlist(session, juror)
+        objects.session, objects.juror = session, juror
+        objects.tie = Tie.objects.create(juror=juror, kind="company", company="Acme")
+        colleague = JurorFactory()
+        enlist(session, colleague)
+        objects.jury = jury_of(session, colleague, juror, name="Jury A")
+        objects.free = tuple(JurorFactory.create_batch(2))
+        for free in objects.free:
+            enlist(session, free)
+        objects.spare = JurorFactory()
 
     def _invitation(self, email, manager):
         invitation, link = invitations.create_invitation(email, actor=manager, roles=["juror"])
@@ -199,6 +226,8 @@ class World:
             return self.draft.number
         if name == "uuid":
             return object_named(key, objects).uuid
+        if name == "juror_uuid":
+            return objects.juror.uuid
         if name == "token" and "invitation" in key:
             return self.invitation_token
         if name == "uidb64":
@@ -315,6 +344,26 @@ UUID_OF = {
             "api:publish_plan",
             "api:export_plan",
         ],
+        "plan_session",
+    ),
+    **dict.fromkeys(
+        [
+            "web:jury_session",
+            "web:jury_tie_declare",
+            "web:session_jurors",
+            "web:session_juror_withdraw",
+            "web:juries",
+            "web:jury_create",
+            "web:juries_propose",
+            "api:list_session_jurors",
+            "api:enlist_juror",
+            "api:withdraw_juror",
+            "api:get_availability",
+            "api:set_availability",
+            "api:list_juries",
+            "api:create_jury",
+            "api:propose_juries",
+        ],
         "session",
     ),
     **dict.fromkeys(
@@ -328,6 +377,29 @@ UUID_OF = {
             "api:lock_oral",
         ],
         "oral",
+    ),
+    **dict.fromkeys(
+        [
+            "web:juror",
+            "web:juror_tie_declare",
+            "api:get_juror",
+            "api:update_juror",
+            "api:update_own_juror_profile",
+            "api:declare_tie",
+        ],
+        "juror",
+    ),
+    **dict.fromkeys(["web:jury_tie_remove", "web:juror_tie_remove", "api:remove_tie"], "tie"),
+    **dict.fromkeys(
+        [
+            "web:jury",
+            "web:jury_remove",
+            "api:get_jury",
+            "api:list_jury_candidates",
+            "api:update_jury",
+            "api:remove_jury",
+        ],
+        "jury",
     ),
 }
 
@@ -349,7 +421,7 @@ def planned_session(version) -> dict:
     ]
     Session.objects.filter(pk=world.session.pk).update(plan_state=PlanState.DRAFT)
     world.session.refresh_from_db()
-    return {"session": world.session, "oral": orals[0], "second_oral": orals[1]}
+    return {"plan_session": world.session, "oral": orals[0], "second_oral": orals[1]}
 
 
 def object_named(key, objects):

@@ -12,6 +12,8 @@ from certifolio.api import (
     cases,
     errors,
     evidence,
+    juries,
+    jurors,
     mappings,
     portfolios,
     referential,
@@ -37,3 +39,6 @@ for module in (portfolios, cases, evidence, mappings, submissions):
     api.add_router("", module.router)
 # A session's plan of orals (/sessions/{uuid}/plan…, /orals/{uuid}/…).
 api.add_router("", schedule.router)
+# Jurors and juries, under /jurors, /ties, /juries and the session's /sessions/{uuid}/….
+for module in (jurors, juries):
+    api.add_router("", module.router)

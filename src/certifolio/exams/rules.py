@@ -59,8 +59,14 @@ rules.add_perm(
     | (is_candidate & is_own_registration),
 )
 rules.add_perm("exams.manage_jurors", is_manager)
+# The pool, a session's jurors and juries with their ties: not for centre staff, whose
+# candidates the ties are about.
+rules.add_perm("exams.list_jurors", is_manager | is_auditor)
 rules.add_perm("exams.view_juror", is_manager | is_auditor | (is_juror & is_own_juror))
 rules.add_perm("exams.declare_as_juror", is_juror & is_own_juror)
+rules.add_perm("exams.juror_space", is_juror)
+# Availability and ties: the juror for himself, managers for anyone.
+rules.add_perm("exams.declare_for_juror", is_manager | (is_juror & is_own_juror))
 rules.add_perm("exams.manage_juries", is_manager)
 rules.add_perm("exams.plan", is_manager)
 rules.add_perm(

@@ -3,7 +3,7 @@ the plans of orals."""
 
 from django.urls import path
 
-from certifolio.web.management import audit, people, schedule, versions
+from certifolio.web.management import audit, juries, jurors, people, schedule, versions
 
 urlpatterns = [
     path("certifications/<slug:slug>/versions/", versions.version_list, name="versions"),
@@ -61,6 +61,22 @@ urlpatterns = [
     path("orals/<uuid:uuid>/move/", schedule.oral_move, name="oral_move"),
     path("orals/<uuid:uuid>/swap/", schedule.oral_swap, name="oral_swap"),
     path("orals/<uuid:uuid>/lock/", schedule.oral_lock, name="oral_lock"),
+    path("jurors/", jurors.juror_list, name="jurors"),
+    path("jurors/new/", jurors.juror_create, name="juror_create"),
+    path("jurors/<uuid:uuid>/", jurors.juror_detail, name="juror"),
+    path("jurors/<uuid:uuid>/ties/", jurors.juror_tie_declare, name="juror_tie_declare"),
+    path("jurors/ties/<uuid:uuid>/remove/", jurors.juror_tie_remove, name="juror_tie_remove"),
+    path("sessions/<uuid:uuid>/jurors/", jurors.session_jurors, name="session_jurors"),
+    path(
+        "sessions/<uuid:uuid>/jurors/<uuid:juror_uuid>/withdraw/",
+        jurors.session_juror_withdraw,
+        name="session_juror_withdraw",
+    ),
+    path("sessions/<uuid:uuid>/juries/", juries.jury_list, name="juries"),
+    path("sessions/<uuid:uuid>/juries/new/", juries.jury_create, name="jury_create"),
+    path("sessions/<uuid:uuid>/juries/propose/", juries.juries_propose, name="juries_propose"),
+    path("juries/<uuid:uuid>/", juries.jury_detail, name="jury"),
+    path("juries/<uuid:uuid>/remove/", juries.jury_remove, name="jury_remove"),
     path("audit/", audit.audit_list, name="audit"),
     path("audit/<uuid:uuid>/", audit.audit_event, name="audit_event"),
 ]

@@ -1,0 +1,13 @@
+"""The jurors' space: their sessions, availability, ties and profile."""
+
+from django.urls import path
+
+from certifolio.web.jury import views
+
+urlpatterns = [
+    path("jury/", views.jury_home, name="jury_home"),
+    path("jury/profile/", views.jury_profile, name="jury_profile"),
+    path("jury/sessions/<uuid:uuid>/", views.jury_session, name="jury_session"),
+    path("jury/sessions/<uuid:uuid>/ties/", views.jury_tie_declare, name="jury_tie_declare"),
+    path("jury/ties/<uuid:uuid>/remove/", views.jury_tie_remove, name="jury_tie_remove"),
+]
