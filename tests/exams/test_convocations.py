@@ -222,7 +222,7 @@ def test_a_refused_send_is_retried_then_reported_failed(session_and_oral, settin
 
 
 def test_a_send_refused_once_succeeds_on_its_retry(session_and_oral, settings):
-    session, oral = session_and_oral
+    session, _oral = session_and_oral
     settings.EMAIL_BACKEND = "tests.exams.failing_mail.RefusingOnceBackend"
     RefusingOnceBackend.refused = 0
 
@@ -278,8 +278,8 @@ def test_send_reminders_reminds_orals_within_the_days_once(session_and_oral):
     )
 
 
-def test_send_reminders_leaves_orals_further_away(session_and_oral):
-    session, _oral = session_and_oral
+@pytest.mark.usefixtures("session_and_oral")
+def test_send_reminders_leaves_orals_further_away():
 
     batches = send_reminders(actor=None, days_before=2, today=datetime.date(2026, 10, 21))
 
