@@ -20,7 +20,7 @@ def start_worker() -> subprocess.Popen:
     In a session of its own, so that Ctrl-C in the terminal reaches the server only; the
     server's end then stops the worker once, gracefully.
     """
-    return subprocess.Popen(  # noqa: S603 (our own interpreter and command)
+    return subprocess.Popen(
         [sys.executable, "-m", "certifolio", "db_worker", "--no-reload"],
         start_new_session=True,
     )
