@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from certifolio.api import (
     accounts,
     cases,
+    convocations,
     errors,
     evidence,
     mappings,
@@ -34,3 +35,4 @@ api.add_router("", accounts.router)
 # (/portfolios/{uuid}/cases, /cases/{uuid}…).
 for module in (portfolios, cases, evidence, mappings, submissions):
     api.add_router("", module.router)
+api.add_router("", convocations.router)

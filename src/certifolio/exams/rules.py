@@ -77,3 +77,4 @@ rules.add_perm(
 rules.add_perm("exams.view_messages", is_manager | is_auditor)
 rules.add_perm("exams.send_convocations", is_manager)
 rules.add_perm("exams.view_own_convocation", is_candidate & is_own_oral)
+rules.add_perm("exams.view_own_orals", is_candidate)

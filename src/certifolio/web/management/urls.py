@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from certifolio.web.management import audit, people, versions
+from certifolio.web.management import audit, convocations, people, versions
 
 urlpatterns = [
     path("certifications/<slug:slug>/versions/", versions.version_list, name="versions"),
@@ -41,5 +41,26 @@ urlpatterns = [
         name="person_two_factor_reset",
     ),
     path("audit/", audit.audit_list, name="audit"),
+    # A session's convocations and the other e-mails about its orals.
+    path(
+        "sessions/<uuid:uuid>/messages/",
+        convocations.session_messages_page,
+        name="session_messages",
+    ),
+    path(
+        "sessions/<uuid:uuid>/messages/progress/",
+        convocations.session_messages_progress,
+        name="session_messages_progress",
+    ),
+    path(
+        "sessions/<uuid:uuid>/convocations/send/",
+        convocations.convocations_send,
+        name="convocations_send",
+    ),
+    path(
+        "sessions/<uuid:uuid>/messages/retry/",
+        convocations.messages_retry,
+        name="messages_retry",
+    ),
     path("audit/<uuid:uuid>/", audit.audit_event, name="audit_event"),
 ]
