@@ -23,9 +23,10 @@ def paris(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour, minute), PARIS)
 
 
-def published_session(version, *, candidates=1, day=None, **fields):
+def published_session(version, *, candidates=1, people=None, day=None, **fields):
     """A session whose plan is published: one jury (a president, a member), one room,
-    and ``candidates`` orals of 45 minutes from 09:00 on ``day`` (its first day)."""
+    and ``candidates`` orals (of ``people``, else of new candidates) of 45 minutes from
+    09:00 on ``day`` (its first day)."""
     session = SessionFactory(
         version=version,
         name=fields.pop("name", "Session d’automne"),
@@ -46,8 +47,11 @@ def published_session(version, *, candidates=1, day=None, **fields):
         enlist(session, juror)
     jury = jury_of(session, president, member, name="Jury A")
     orals = []
-    for number in range(candidates):
-        person = candidate(first_name="Jean", last_name=f"Dupont{number or ''}")
+    people = people or [
+        candidate(first_name="Jean", last_name=f"Dupont{number or ''}")
+        for number in range(candidates)
+    ]
+    for number, person in enumerate(people):
         registration = register(session, person)
         start = paris(session.starts_on, 9) + datetime.timedelta(minutes=55 * number)
         orals.append(

@@ -43,6 +43,7 @@ from certifolio.referential.models import (
     ReferentialVersion,
 )
 from tests.factories import OrganisationFactory, UserFactory, candidate, with_totp
+from tests.security import matrix_exams
 
 ROLE_OF = {
     "candidate": Role.CANDIDATE,
@@ -68,6 +69,9 @@ class Objects:
     token: ApiToken
     invitation: Invitation
     event: object
+    # Sessions and orals (matrix_exams.py).
+    session: object = None
+    oral: object = None
 
 
 class World:
@@ -126,6 +130,12 @@ class World:
             event=record_event("test.event", obj=stranger),
         )
         self.invitation_token = self.own.invitation.token_for_link
+        self.own.session, self.own.oral = matrix_exams.convocation_objects(
+            seed_version, self.users["candidate"], name="Session de la matrice"
+        )
+        self.others.session, self.others.oral = matrix_exams.convocation_objects(
+            seed_version, other_owner, name="Autre session"
+        )
 
     def _invitation(self, email, manager):
         invitation, link = invitations.create_invitation(email, actor=manager, roles=["juror"])
@@ -289,6 +299,7 @@ UUID_OF = {
         "support",
     ),
     **dict.fromkeys(["web:submission_zip", "api:download_submission_snapshot"], "submission"),
+    **matrix_exams.UUID_OF,
 }
 
 

@@ -10,7 +10,7 @@ from uuid import UUID
 from ninja import Field, Router, Schema, Status
 
 from certifolio.api.errors import READ, WRITE, errors
-from certifolio.exams.domain.convocations import retry_failed_messages, send_convocations
+from certifolio.exams.domain import convocations as workflow
 from certifolio.exams.enums import MessageKind, MessageState
 from certifolio.exams.models import Message
 from certifolio.exams.queries import batch_progress, latest_batch, session_for, session_messages
@@ -94,9 +94,9 @@ def _batch_answer(session, batch, *, nothing: str) -> BatchOut:
     "sent other details; nobody is sent the same details twice. 422 while the plan is not "
     "published.",
 )
-def send_session_convocations(request, uuid: UUID):
+def send_convocations(request, uuid: UUID):
     session = session_for(request.user, uuid, perm=SEND)
-    batch = send_convocations(session, actor=request.user)
+    batch = workflow.send_convocations(session, actor=request.user)
     return Status(
         202,
         _batch_answer(
@@ -112,9 +112,9 @@ def send_session_convocations(request, uuid: UUID):
     summary="Send a session's failed e-mails again",
     description="Queues again, as a new batch, every e-mail of the session that failed.",
 )
-def retry_session_messages(request, uuid: UUID):
+def retry_failed_messages(request, uuid: UUID):
     session = session_for(request.user, uuid, perm=SEND)
-    batch = retry_failed_messages(session, actor=request.user)
+    batch = workflow.retry_failed_messages(session, actor=request.user)
     return Status(202, _batch_answer(session, batch, nothing="No e-mail had failed."))
 
 
@@ -140,7 +140,7 @@ def list_session_messages(request, uuid: UUID, batch: UUID | None = None):
     summary="Read the progress of a sending",
     description="The counts of one batch (by default the latest) by state.",
 )
-def messages_progress(request, uuid: UUID, batch: UUID | None = None):
+def get_messages_progress(request, uuid: UUID, batch: UUID | None = None):
     session = session_for(request.user, uuid, perm=VIEW_MESSAGES)
     batch = batch or latest_batch(session)
     counts = (
