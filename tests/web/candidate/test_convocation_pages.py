@@ -92,3 +92,12 @@ def test_candidate_orals_query_count_is_the_same_for_1_and_3_orals(
         response = client.get(reverse("web:candidate_orals"))
 
     assert len(response.context["orals"]) == count
+
+
+def test_candidate_home_links_to_his_orals(session_and_oral, client):
+    _session, oral = session_and_oral
+    client.force_login(oral.registration.candidate)
+
+    response = client.get(reverse("web:home"))
+
+    assert '<a href="/orals/">Mes soutenances et convocations</a>' in response.text
