@@ -22,6 +22,18 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    """Run background tasks at once, in the test's own transaction (TASKS_BACKEND=immediate);
+    tests of the worker itself switch to the database backend (tests/exams/test_worker.py)."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": settings.TASK_BACKENDS["immediate"],
+            "QUEUES": ["default"],
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
 def _isolated_media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
 

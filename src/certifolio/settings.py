@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "certifolio.common",
     "certifolio.accounts",
     "certifolio.referential",
@@ -237,6 +239,25 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "certifolio@localhost")
+
+# Background work (django-tasks): the database backend keeps the tasks in the database,
+# and `certifolio db_worker` runs them (`rundemo` starts one beside the server).
+# TASKS_BACKEND=immediate runs each task at once in the process that queues it, as the
+# test suite does (tests/conftest.py).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "database")],
+        "QUEUES": ["default"],
+    }
+}
+# Convocations: attempts to send one e-mail before it is reported failed, and the wait
+# before the first retry in seconds (doubled at each further one).
+CONVOCATION_MAX_ATTEMPTS = env_int("CONVOCATION_MAX_ATTEMPTS", 3)
+CONVOCATION_RETRY_SECONDS = env_int("CONVOCATION_RETRY_SECONDS", 60)
 
 # Content-Security-Policy: nothing inline, nothing from elsewhere.
 CONTENT_SECURITY_POLICY = {

@@ -40,6 +40,7 @@ from certifolio.referential.models import (
 )
 from tests.exams.schedule_world import DAY
 from tests.factories import candidate, with_totp
+from tests.security import matrix_exams
 from tests.security.matrix_world import (
     Objects,
     World,
@@ -242,6 +243,7 @@ SETUP = {
     "web:two_factor_disable": _with_second_factor,
     "api:open_portfolio": _without_portfolio,
     "web:person_unlock": _with_lockout,
+    **matrix_exams.SETUP,
 }
 
 
@@ -365,6 +367,7 @@ EFFECT = {
     "api:submit_portfolio": lambda request: Submission.objects.filter(
         portfolio=request.objects.portfolio
     ).count(),
+    **matrix_exams.EFFECT,
 }
 
 

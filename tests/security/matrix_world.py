@@ -48,6 +48,7 @@ from certifolio.referential.models import (
 from tests.exams.factories import JurorFactory, SessionFactory, enlist, jury_of, register
 from tests.exams.schedule_world import DAY, plan_world
 from tests.factories import OrganisationFactory, UserFactory, candidate, with_totp
+from tests.security import matrix_exams
 
 ROLE_OF = {
     "candidate": Role.CANDIDATE,
@@ -85,6 +86,9 @@ class Objects:
     jury: Jury | None = None
     free: tuple = ()
     spare: Juror | None = None
+    # A session with a published plan and its convocations sent (matrix_exams.py).
+    convocation_session: object = None
+    convocation_oral: object = None
 
 
 class World:
@@ -150,6 +154,12 @@ class World:
         self._jurors(self.own, JurorFactory(user=self.users["juror"]), "Session de juin")
         self._jurors(self.others, JurorFactory(), "Session de septembre")
         register(self.own.session, self.users["candidate"], block_codes=("BC01",))
+        self.own.convocation_session, self.own.convocation_oral = matrix_exams.convocation_objects(
+            seed_version, self.users["candidate"], name="Session de la matrice"
+        )
+        self.others.convocation_session, self.others.convocation_oral = (
+            matrix_exams.convocation_objects(seed_version, other_owner, name="Autre session")
+        )
 
     def _jurors(self, objects, juror, name):
         session = SessionFactory(version=self.version, name=name)
@@ -401,6 +411,7 @@ UUID_OF = {
         ],
         "jury",
     ),
+    **matrix_exams.UUID_OF,
 }
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from certifolio.accounts.models import Organisation, RoleGrant, User
@@ -38,7 +39,9 @@ class UserAdmin(BaseUserAdmin):
 
 # Second factors, lockouts and groups are handled on the site's own pages (a person's
 # page: reset the second factor, unlock), where they are audited; the administration
-# does not offer a second, unaudited way to change them.
-for model in (Group, TOTPDevice, StaticDevice, AccessAttempt, AccessLog, AccessFailureLog):
+# does not offer a second, unaudited way to change them. Background tasks are the
+# worker's: what they sent is shown on the pages of the messages.
+hidden = (Group, TOTPDevice, StaticDevice, AccessAttempt, AccessLog, AccessFailureLog, DBTaskResult)
+for model in hidden:
     if admin.site.is_registered(model):
         admin.site.unregister(model)

@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from certifolio.api import (
     accounts,
     cases,
+    convocations,
     errors,
     evidence,
     juries,
@@ -42,3 +43,5 @@ api.add_router("", schedule.router)
 # Jurors and juries, under /jurors, /ties, /juries and the session's /sessions/{uuid}/….
 for module in (jurors, juries):
     api.add_router("", module.router)
+# Convocations of a session (/sessions/{uuid}/convocations, /messages…).
+api.add_router("", convocations.router)

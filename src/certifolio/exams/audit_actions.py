@@ -36,4 +36,6 @@ ACTIONS = {
     "exams.oral_unlocked": _("Oral unlocked"),
     "exams.plan_published": _("Plan published"),
     "exams.convocations_queued": _("Convocations queued"),
+    "exams.reminders_queued": _("Reminders queued"),
+    "exams.messages_requeued": _("Failed messages queued again"),
 }

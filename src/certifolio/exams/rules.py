@@ -47,6 +47,11 @@ def sits_on_jury(user, oral) -> bool:
     return oral is not None and oral.jury.members.filter(juror__user=user).exists()
 
 
+@rules.predicate
+def is_own_oral(user, oral) -> bool:
+    return oral is not None and oral.registration.candidate_id == user.pk
+
+
 rules.add_perm("exams.list_sessions", is_manager | is_auditor | is_centre_staff)
 rules.add_perm("exams.view_session", is_manager | is_auditor | is_centre_staff)
 rules.add_perm("exams.manage_session", is_manager)
@@ -71,5 +76,11 @@ rules.add_perm("exams.manage_juries", is_manager)
 rules.add_perm("exams.plan", is_manager)
 rules.add_perm(
     "exams.view_oral",
-    is_manager | is_auditor | (is_juror & sits_on_jury) | (is_candidate & is_own_registration),
+    is_manager | is_auditor | (is_juror & sits_on_jury) | (is_candidate & is_own_oral),
 )
+# Convocations: managers send them, auditors read what was sent; a candidate downloads
+# his own oral's calendar (a juror's page uses ``exams.view_oral``).
+rules.add_perm("exams.view_messages", is_manager | is_auditor)
+rules.add_perm("exams.send_convocations", is_manager)
+rules.add_perm("exams.view_own_convocation", is_candidate & is_own_oral)
+rules.add_perm("exams.view_own_orals", is_candidate)

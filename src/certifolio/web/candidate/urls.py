@@ -5,7 +5,7 @@ The staff of the candidate's training centre and managers read the same pages.
 
 from django.urls import path
 
-from certifolio.web.candidate import evidence, submission
+from certifolio.web.candidate import convocations, evidence, submission
 from certifolio.web.candidate import portfolio as views
 
 urlpatterns = [
@@ -48,4 +48,11 @@ urlpatterns = [
         name="submission_zip",
     ),
     path("portfolio/<uuid:uuid>/summary.pdf", submission.portfolio_pdf, name="portfolio_pdf"),
+    # Orals and their convocations.
+    path("orals/", convocations.my_orals, name="candidate_orals"),
+    path(
+        "orals/<uuid:uuid>/calendar.ics",
+        convocations.oral_calendar_download,
+        name="oral_calendar",
+    ),
 ]

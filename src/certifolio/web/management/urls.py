@@ -3,7 +3,15 @@ the plans of orals."""
 
 from django.urls import path
 
-from certifolio.web.management import audit, juries, jurors, people, schedule, versions
+from certifolio.web.management import (
+    audit,
+    convocations,
+    juries,
+    jurors,
+    people,
+    schedule,
+    versions,
+)
 
 urlpatterns = [
     path("certifications/<slug:slug>/versions/", versions.version_list, name="versions"),
@@ -78,5 +86,26 @@ urlpatterns = [
     path("juries/<uuid:uuid>/", juries.jury_detail, name="jury"),
     path("juries/<uuid:uuid>/remove/", juries.jury_remove, name="jury_remove"),
     path("audit/", audit.audit_list, name="audit"),
+    # A session's convocations and the other e-mails about its orals.
+    path(
+        "sessions/<uuid:uuid>/messages/",
+        convocations.session_messages_page,
+        name="session_messages",
+    ),
+    path(
+        "sessions/<uuid:uuid>/messages/progress/",
+        convocations.session_messages_progress,
+        name="session_messages_progress",
+    ),
+    path(
+        "sessions/<uuid:uuid>/convocations/send/",
+        convocations.convocations_send,
+        name="convocations_send",
+    ),
+    path(
+        "sessions/<uuid:uuid>/messages/retry/",
+        convocations.messages_retry,
+        name="messages_retry",
+    ),
     path("audit/<uuid:uuid>/", audit.audit_event, name="audit_event"),
 ]
