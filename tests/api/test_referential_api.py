@@ -244,6 +244,8 @@ def test_version_tree_carries_the_rules(client, seed_version):
     }
     assert rules["decision_rules"]["competency_min_level"] == "acquis"
     assert rules["jury_rules"]["min_members"] == 2
+    assert rules["jury_rules"]["impacts"]["vae_gender_balance_warning"] == "warning"
+    assert rules["oral_durations"][0] == {"blocks": 1, "minutes": 40}
 
 
 def test_version_tree_identifies_items_by_uuid(client, seed_version):
