@@ -1,11 +1,13 @@
 """Reads of sessions, registrations, jurors, juries and orals shared by pages, the API and
 the commands; one lookup per object kind, which checks the permission."""
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from certifolio.accounts.enums import Role
 from certifolio.common.lookups import find, require_perm
 from certifolio.exams.models import Juror, Jury, Oral, Registration, Session
+from certifolio.referential.models import Block
+from certifolio.referential.policies import oral_minutes
 
 
 def visible_sessions(viewer) -> QuerySet[Session]:
@@ -74,3 +76,27 @@ def oral_for(user, uuid, *, perm: str = "exams.view_oral") -> Oral:
     # Planning permissions are the session's; reading one is the oral's own rule.
     require_perm(user, perm, oral.registration.session if perm == "exams.plan" else oral)
     return oral
+
+
+def active_registrations(session: Session) -> QuerySet[Registration]:
+    """The session's registrations not withdrawn, with what the planner and the lists read
+    (candidate, blocks, option, centre, unavailabilities) fetched in bulk."""
+    return (
+        Registration.objects.filter(session=session, withdrawn_at__isnull=True)
+        .select_related("candidate", "option", "centre", "session", "submission")
+        .prefetch_related(
+            Prefetch("blocks", queryset=Block.objects.select_related("option").order_by("code")),
+            "unavailabilities",
+        )
+    )
+
+
+def registration_minutes(registration: Registration) -> int:
+    """The oral's length for ``registration``: the session's duration for its number of
+    blocks, plus its extra time and its break."""
+    blocks = registration.blocks.all()
+    return (
+        oral_minutes(registration.session.oral_durations, len(blocks))
+        + registration.extra_minutes
+        + registration.break_minutes
+    )

@@ -191,7 +191,7 @@ def oral_minutes(durations: list[dict], block_count: int) -> int:
 
 def oral_durations_errors(durations) -> list[str]:
     message = _(
-        "Oral durations: a list of {\"blocks\": number of blocks, \"minutes\": length} "
+        'Oral durations: a list of {"blocks": number of blocks, "minutes": length} '
         "with whole numbers, one row per number of blocks."
     )
     if not isinstance(durations, list) or not durations:

@@ -5,15 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referential', '0001_initial'),
+        ("referential", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='referentialversion',
-            name='oral_durations',
-            field=models.JSONField(default=certifolio.referential.policies.default_oral_durations, verbose_name='oral duration by number of blocks'),
+            model_name="referentialversion",
+            name="oral_durations",
+            field=models.JSONField(
+                default=certifolio.referential.policies.default_oral_durations,
+                verbose_name="oral duration by number of blocks",
+            ),
         ),
     ]
