@@ -15,13 +15,13 @@ from pydantic_core import PydanticCustomError
 
 from certifolio.common.text import unstorable_text_message
 from certifolio.referential.enums import CertificationStatus, VersionStatus
-from certifolio.referential.policies import jury_rule_impacts
 from certifolio.referential.models import (
     Block,
     Certification,
     Option,
     ReferentialVersion,
 )
+from certifolio.referential.policies import jury_rule_impacts
 
 
 class InputSchema(Schema):
