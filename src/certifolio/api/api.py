@@ -15,6 +15,8 @@ from certifolio.api import (
     mappings,
     portfolios,
     referential,
+    registrations,
+    sessions,
     submissions,
 )
 from certifolio.api.auth import AUTHENTICATED, PUBLIC
@@ -33,4 +35,7 @@ api.add_router("", accounts.router)
 # The portfolio and what it holds, by subject; each router names its paths in full
 # (/portfolios/{uuid}/cases, /cases/{uuid}…).
 for module in (portfolios, cases, evidence, mappings, submissions):
+    api.add_router("", module.router)
+# Sessions, their sites and rooms, and registrations (/sessions/{uuid}/registrations…).
+for module in (sessions, registrations):
     api.add_router("", module.router)

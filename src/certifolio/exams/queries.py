@@ -1,12 +1,18 @@
 """Reads of sessions, registrations, jurors, juries and orals shared by pages, the API and
 the commands; one lookup per object kind, which checks the permission."""
 
-from django.db.models import Prefetch, QuerySet
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from certifolio.accounts.enums import Role
 from certifolio.common.lookups import SYSTEM, find, require_perm
-from certifolio.exams.models import Juror, Jury, Oral, Registration, Session
-from certifolio.referential.models import Block
+from certifolio.exams.models import Juror, Jury, Oral, Registration, Room, Session, Site
+from certifolio.portfolio.models import Submission
+from certifolio.referential.models import Block, Option, ReferentialVersion
 from certifolio.referential.policies import oral_minutes
 
 
@@ -104,3 +110,151 @@ def registration_minutes(registration: Registration) -> int:
         + registration.extra_minutes
         + registration.break_minutes
     )
+
+
+def site_for(user, uuid, *, perm: str = "exams.manage_session") -> Site:
+    site = find(Site.objects.select_related("session__version__certification"), uuid=uuid)
+    require_perm(user, perm, site.session)
+    return site
+
+
+def room_for(user, uuid, *, perm: str = "exams.manage_session") -> Room:
+    room = find(Room.objects.select_related("site__session__version__certification"), uuid=uuid)
+    require_perm(user, perm, room.site.session)
+    return room
+
+
+def session_list(viewer) -> QuerySet[Session]:
+    """The sessions ``viewer`` may read, with their counts of active registrations."""
+    return (
+        visible_sessions(viewer)
+        .annotate(
+            registration_count=Count(
+                "registrations", filter=Q(registrations__withdrawn_at__isnull=True), distinct=True
+            )
+        )
+        .order_by("-starts_on", "name")
+    )
+
+
+def session_detail(session: Session) -> Session:
+    """``session`` with its blocks and its sites and rooms, fetched in bulk."""
+    return (
+        Session.objects.filter(pk=session.pk)
+        .select_related("version__certification")
+        .prefetch_related(
+            Prefetch("blocks", queryset=Block.objects.select_related("option").order_by("order")),
+            Prefetch("sites", queryset=Site.objects.prefetch_related("rooms")),
+        )
+        .get()
+    )
+
+
+def session_registrations(viewer, session: Session) -> QuerySet[Registration]:
+    """The registrations of ``session`` that ``viewer`` may read, with what lists show."""
+    return (
+        visible_registrations(viewer)
+        .filter(session=session)
+        .select_related("submission", "registered_by")
+        .prefetch_related(
+            Prefetch("blocks", queryset=Block.objects.order_by("code")), "unavailabilities"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PortfolioState:
+    """Where a registration stands with its portfolio: ``submitted`` (a snapshot covering
+    its blocks by the deadline), ``expected`` (none yet, the deadline is ahead) or
+    ``missing`` (none by the deadline)."""
+
+    state: str
+    submission: Submission | None = None
+
+
+def portfolio_states(registrations) -> dict[int, PortfolioState]:
+    """Each registration's ``PortfolioState`` by its id, in one query for the whole list.
+
+    Registrations come with their session and blocks (``session_registrations``)."""
+    registrations = list(registrations)
+    if not registrations:
+        return {}
+    by_candidate: dict = {}
+    submissions = Submission.objects.filter(
+        portfolio__candidate__in={registration.candidate_id for registration in registrations},
+        portfolio__version__in={registration.session.version_id for registration in registrations},
+    ).select_related("portfolio")
+    for submission in submissions.order_by("-submitted_at"):
+        key = (submission.portfolio.candidate_id, submission.portfolio.version_id)
+        by_candidate.setdefault(key, []).append(submission)
+    now = timezone.now()
+    states = {}
+    for registration in registrations:
+        session = registration.session
+        codes = {block.code for block in registration.blocks.all()}
+        covering = next(
+            (
+                submission
+                for submission in by_candidate.get(
+                    (registration.candidate_id, session.version_id), []
+                )
+                if submission.submitted_at <= session.portfolio_deadline
+                and codes <= set(submission.block_codes)
+            ),
+            None,
+        )
+        if covering is not None:
+            states[registration.pk] = PortfolioState("submitted", covering)
+        elif now <= session.portfolio_deadline:
+            states[registration.pk] = PortfolioState("expected")
+        else:
+            states[registration.pk] = PortfolioState("missing")
+    return states
+
+
+def version_blocks(version: ReferentialVersion, codes) -> list[Block]:
+    """The blocks of ``version`` with these codes, in order; an unknown code is refused."""
+    codes = [code.strip().upper() for code in codes]
+    blocks = list(
+        Block.objects.filter(version=version, code__in=codes)
+        .select_related("option")
+        .order_by("order")
+    )
+    unknown = sorted(set(codes) - {block.code for block in blocks})
+    if unknown:
+        raise ValidationError(
+            {
+                "blocks": ValidationError(
+                    _("These blocks are not in this referential version: %(codes)s.")
+                    % {"codes": ", ".join(unknown)},
+                    code="unknown_block",
+                )
+            }
+        )
+    return blocks
+
+
+def version_option(version: ReferentialVersion, code: str | None) -> Option | None:
+    """The option of ``version`` with this code (None for none); an unknown one is refused."""
+    if not code:
+        return None
+    option = Option.objects.filter(version=version, code=code.strip()).first()
+    if option is None:
+        raise ValidationError(
+            {
+                "option": ValidationError(
+                    _("%(code)s is not an option of this referential version.") % {"code": code},
+                    code="unknown_option",
+                )
+            }
+        )
+    return option
+
+
+def with_portfolio_states(registrations) -> list[Registration]:
+    """``registrations`` as a list, each with its ``portfolio_state``."""
+    registrations = list(registrations)
+    states = portfolio_states(registrations)
+    for registration in registrations:
+        registration.portfolio_state = states[registration.pk]
+    return registrations
