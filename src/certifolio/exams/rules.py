@@ -76,6 +76,9 @@ def sits_on_jury(user, oral) -> bool:
 rules.add_perm("exams.list_sessions", is_manager | is_auditor | is_centre_staff)
 rules.add_perm("exams.view_session", is_manager | is_auditor | is_centre_staff)
 rules.add_perm("exams.manage_session", is_manager)
+# The centre's space (its candidates' registrations) and the candidate's own list.
+rules.add_perm("exams.follow_centre_registrations", is_centre_staff)
+rules.add_perm("exams.view_own_registrations", is_candidate)
 rules.add_perm(
     "exams.register", (is_manager & before_orals) | (is_centre_staff & registrations_open)
 )

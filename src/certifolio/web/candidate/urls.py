@@ -5,7 +5,7 @@ The staff of the candidate's training centre and managers read the same pages.
 
 from django.urls import path
 
-from certifolio.web.candidate import evidence, submission
+from certifolio.web.candidate import evidence, registrations, submission
 from certifolio.web.candidate import portfolio as views
 
 urlpatterns = [
@@ -48,4 +48,6 @@ urlpatterns = [
         name="submission_zip",
     ),
     path("portfolio/<uuid:uuid>/summary.pdf", submission.portfolio_pdf, name="portfolio_pdf"),
+    # Registrations to sessions.
+    path("my-registrations/", registrations.my_registrations, name="my_registrations"),
 ]
