@@ -42,6 +42,8 @@ from certifolio.referential.models import (
     Criterion,
     ReferentialVersion,
 )
+from tests.exams.factories import RoomFactory, SessionFactory, SiteFactory, register
+from tests.exams.records import complete_record
 from tests.factories import OrganisationFactory, UserFactory, candidate, with_totp
 
 ROLE_OF = {
@@ -68,6 +70,13 @@ class Objects:
     token: ApiToken
     invitation: Invitation
     event: object
+    # Sessions: one session open to registrations (everyone's: the same in both tables),
+    # its site and room, a registration, and a candidate not yet registered.
+    session: object = None
+    site: object = None
+    room: object = None
+    registration: object = None
+    newcomer: User | None = None
 
 
 class World:
@@ -126,6 +135,24 @@ class World:
             event=record_event("test.event", obj=stranger),
         )
         self.invitation_token = self.own.invitation.token_for_link
+        self._sessions(lyon, paris, other_owner)
+
+    def _sessions(self, lyon, paris, other_owner):
+        """The session's objects: the candidate account's registration is his own; the
+        other one is ``other_owner``'s (his centre's neighbour for the candidate, a Paris
+        candidate for everyone else)."""
+        session = SessionFactory(version=self.version)
+        room = RoomFactory(site=SiteFactory(session=session))
+        for objects, owner, organisation in (
+            (self.own, self.users["candidate"], lyon),
+            (self.others, other_owner, paris),
+        ):
+            objects.session, objects.site, objects.room = session, room.site, room
+            objects.registration = register(session, owner, block_codes=["BC01"])
+            # Edited registrations are checked again: their owners' records are complete.
+            complete_record(owner)
+            objects.newcomer = candidate(organisation)
+            complete_record(objects.newcomer)
 
     def _invitation(self, email, manager):
         invitation, link = invitations.create_invitation(email, actor=manager, roles=["juror"])
@@ -289,6 +316,50 @@ UUID_OF = {
         "support",
     ),
     **dict.fromkeys(["web:submission_zip", "api:download_submission_snapshot"], "submission"),
+    **dict.fromkeys(
+        [
+            "web:session",
+            "web:session_edit",
+            "web:session_phase",
+            "web:site_add",
+            "web:registrations",
+            "web:registration_create",
+            "web:registration_import",
+            "api:get_session",
+            "api:update_session",
+            "api:change_session_phase",
+            "api:add_site",
+            "api:list_session_registrations",
+            "api:register_candidate",
+            "api:import_registrations",
+        ],
+        "session",
+    ),
+    **dict.fromkeys(
+        [
+            "web:site_edit",
+            "web:site_remove",
+            "web:room_add",
+            "api:update_site",
+            "api:remove_site",
+            "api:add_room",
+        ],
+        "site",
+    ),
+    **dict.fromkeys(
+        ["web:room_edit", "web:room_remove", "api:update_room", "api:remove_room"], "room"
+    ),
+    **dict.fromkeys(
+        [
+            "web:registration",
+            "web:registration_edit",
+            "web:registration_withdraw",
+            "api:get_registration",
+            "api:update_registration",
+            "api:withdraw_registration",
+        ],
+        "registration",
+    ),
 }
 
 

@@ -23,8 +23,7 @@ from certifolio.api.schemas_sessions import (
 )
 from certifolio.common.arguments import UNCHANGED
 from certifolio.exams import queries
-from certifolio.exams.domain import registrations
-from certifolio.exams.domain.imports import import_registrations
+from certifolio.exams.domain import imports, registrations
 
 router = Router(tags=["registrations"])
 
@@ -113,11 +112,11 @@ def register_candidate(request, uuid: UUID, payload: RegistrationIn):
     "encoding and separator detected). All or nothing: 422 lists every bad row with its "
     "line number, and nothing is registered.",
 )
-def import_registrations_file(request, uuid: UUID, file: File[UploadedFile]):
+def import_registrations(request, uuid: UUID, file: File[UploadedFile]):
     session = queries.session_for(request.user, uuid, perm=REGISTER)
     if file.size > MAX_IMPORT_BYTES:
         raise ValidationError({"file": _("The file is over 2 MB: split it.")})
-    report = import_registrations(session, actor=request.user, data=file.read())
+    report = imports.import_registrations(session, actor=request.user, data=file.read())
     if not report.imported:
         raise ValidationError(report.lines(), code="import")
     return Status(
