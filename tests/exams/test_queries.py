@@ -9,8 +9,8 @@ from certifolio.exams.queries import (
     portfolio_states,
     registration_for,
     room_for,
-    session_registrations,
     session_for,
+    session_registrations,
     site_for,
     version_blocks,
 )
