@@ -440,7 +440,7 @@ def register_candidate(
 
 def _locked(registration: Registration) -> Registration:
     registration = (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .select_related("session__version", "candidate", "option", "submission")
         .get(pk=registration.pk)
     )
