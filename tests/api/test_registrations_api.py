@@ -198,3 +198,19 @@ def test_import_endpoint_reports_every_bad_row(client, login, session):
 
 def _upload(data: bytes):
     return SimpleUploadedFile("inscriptions.csv", data, content_type="text/csv")
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_own_registrations_query_count_is_constant(
+    client, seed_version, django_assert_num_queries, count
+):
+    alice = ready_candidate(seed_version)
+    for _index in range(count):
+        register(SessionFactory(version=seed_version), alice)
+    client.force_login(alice)
+    call(client, "get", "/registrations")
+
+    with django_assert_num_queries(9):
+        response = call(client, "get", "/registrations")
+
+    assert response.json()["count"] == count

@@ -55,3 +55,19 @@ def test_home_page_links_centre_staff_to_sessions(client, db):
     page = client.get(reverse("web:home")).text
 
     assert reverse("web:centre_sessions") in page
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_centre_sessions_query_count_is_constant(
+    client, seed_version, django_assert_num_queries, count
+):
+    for _index in range(count):
+        SessionFactory(version=seed_version)
+    client.force_login(centre_staff(OrganisationFactory()))
+    url = reverse("web:centre_sessions")
+    client.get(url)
+
+    with django_assert_num_queries(8):
+        page = client.get(url).text
+
+    assert page.count('href="/sessions/') >= count
