@@ -23,6 +23,7 @@ from certifolio.common.models import clean_only
 from certifolio.exams.domain.sessions import field_error, require_not_closed
 from certifolio.exams.enums import HalfDay, OralMode, Phase
 from certifolio.exams.models import AcquiredBlock, CandidateUnavailability, Registration, Session
+from certifolio.exams.queries import covering_submission, missing_record_fields
 from certifolio.portfolio.models import CandidateProfile, Submission
 from certifolio.referential.models import Block, Option
 
@@ -246,36 +247,6 @@ def _check_overlap(errors: _Errors, session: Session, candidate: User, blocks, e
             )
 
 
-# What the CPF declaration needs of the candidate's record, by field, with its label.
-def missing_record_fields(profile: CandidateProfile | None) -> list[str]:
-    """Labels of what ``profile`` lacks for the CPF declaration (all of it without one)."""
-    labels = {
-        "birth_name": _("birth name"),
-        "first_name": _("first name"),
-        "birth_date": _("date of birth"),
-        "sex": _("sex"),
-        "birth_place": _("birth place (INSEE code, or postal code and commune)"),
-        "birth_country": _("birth country"),
-    }
-    if profile is None:
-        return list(labels.values())
-    present = {
-        "birth_name": bool(profile.birth_name.strip()),
-        "first_name": bool(profile.first_name_1.strip()),
-        "birth_date": profile.birth_date is not None,
-        "sex": bool(profile.sex),
-        "birth_country": bool(profile.birth_country_code and profile.birth_country_name),
-    }
-    if profile.birth_country_code == "FRA":
-        present["birth_place"] = bool(
-            profile.birth_commune_insee
-            or (profile.birth_postal_code and profile.birth_commune_name.strip())
-        )
-    else:
-        present["birth_place"] = bool(profile.birth_commune_name.strip())
-    return [label for key, label in labels.items() if not present[key]]
-
-
 def _check_record(errors: _Errors, candidate: User) -> None:
     profile = CandidateProfile.objects.filter(user=candidate).first()
     missing = missing_record_fields(profile)
@@ -286,18 +257,6 @@ def _check_record(errors: _Errors, candidate: User) -> None:
             % {"candidate": _name(candidate), "fields": ", ".join(missing)},
             "incomplete_record",
         )
-
-
-def covering_submission(session: Session, candidate: User, blocks) -> Submission | None:
-    """The candidate's latest submission for the session's version, made by the portfolio
-    deadline, that covers every one of ``blocks``."""
-    codes = {block.code for block in blocks}
-    submissions = Submission.objects.filter(
-        portfolio__candidate=candidate,
-        portfolio__version_id=session.version_id,
-        submitted_at__lte=session.portfolio_deadline,
-    ).order_by("-submitted_at")
-    return next((item for item in submissions if codes <= set(item.block_codes)), None)
 
 
 def _check_portfolio(errors: _Errors, session: Session, candidate: User, blocks):
