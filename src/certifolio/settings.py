@@ -299,6 +299,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Base of the URIs of exported CASE items (their identifiers are the items' UUIDs).
 CASE_URI_BASE = os.environ.get("CASE_URI_BASE", "urn:certifolio:")
 
+# The meeting link of a remote oral; {session} and {oral} are replaced by their UUIDs.
+ORAL_MEETING_URL_TEMPLATE = os.environ.get(
+    "ORAL_MEETING_URL_TEMPLATE", "https://visio.example.org/certifolio/{oral}"
+)
+
 # Where the seed title's referential ships inside the package.
 SEED_REFERENTIAL = BASE_DIR / "referential" / "data" / "expert-ingenierie-informatique.yaml"
 

@@ -244,6 +244,8 @@ def test_version_tree_carries_the_rules(client, seed_version):
     }
     assert rules["decision_rules"]["competency_min_level"] == "acquis"
     assert rules["jury_rules"]["min_members"] == 2
+    assert rules["jury_rules"]["impacts"]["vae_gender_balance_warning"] == "warning"
+    assert rules["oral_durations"][0] == {"blocks": 1, "minutes": 40}
 
 
 def test_version_tree_identifies_items_by_uuid(client, seed_version):
@@ -417,6 +419,12 @@ def test_openapi_document_declares_the_paths(client, db):
         "/api/v1/portfolios/{uuid}/mappings/batch",
         "/api/v1/portfolios/{uuid}/submissions",
         "/api/v1/portfolios/{uuid}/supports/{code}",
+        "/api/v1/registrations",
+        "/api/v1/registrations/{uuid}",
+        "/api/v1/registrations/{uuid}/withdraw",
+        "/api/v1/rooms/{uuid}",
+        "/api/v1/sessions",
+        "/api/v1/sessions/{uuid}",
         "/api/v1/sessions/{uuid}/convocations",
         "/api/v1/sessions/{uuid}/juries",
         "/api/v1/sessions/{uuid}/juries/propose",
@@ -426,11 +434,17 @@ def test_openapi_document_declares_the_paths(client, db):
         "/api/v1/sessions/{uuid}/messages",
         "/api/v1/sessions/{uuid}/messages/progress",
         "/api/v1/sessions/{uuid}/messages/retry",
+        "/api/v1/sessions/{uuid}/phase",
         "/api/v1/sessions/{uuid}/plan",
         "/api/v1/sessions/{uuid}/plan/export",
         "/api/v1/sessions/{uuid}/plan/problems",
         "/api/v1/sessions/{uuid}/plan/publish",
+        "/api/v1/sessions/{uuid}/registrations",
+        "/api/v1/sessions/{uuid}/registrations/import",
         "/api/v1/sessions/{uuid}/replan",
+        "/api/v1/sessions/{uuid}/sites",
+        "/api/v1/sites/{uuid}",
+        "/api/v1/sites/{uuid}/rooms",
         "/api/v1/submissions/{uuid}/snapshot.zip",
         "/api/v1/supports/{uuid}",
         "/api/v1/supports/{uuid}/download",

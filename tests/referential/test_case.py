@@ -9,7 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from certifolio.referential.case import SCHEMA_PATH, CaseImportError
+from certifolio.referential import policies
+from certifolio.referential.case import EXTENSION, SCHEMA_PATH, CaseImportError
 from certifolio.referential.case.writer import export_case_package
 from certifolio.referential.domain.exchange import import_case_package
 from certifolio.referential.domain.versions import start_draft
@@ -300,6 +301,20 @@ def test_import_case_package_without_extensions_uses_defaults(seed_version):
         "vae_min_qualified_members": 1,
         "vae_gender_balance_warning": True,
     }
+    assert version.oral_durations == policies.DEFAULT_ORAL_DURATIONS
+
+
+def test_import_case_package_keeps_oral_durations_and_impacts(seed_version):
+    package = export_case_package(seed_version)
+    extension = package["CFDocument"]["extensions"][EXTENSION]["version"]
+    extension["oral_durations"] = [{"blocks": 1, "minutes": 35}, {"blocks": 4, "minutes": 90}]
+    extension["jury_rules"] = {**extension["jury_rules"], "impacts": {"presidents": "warning"}}
+
+    version = import_case_package(package, actor=None)
+
+    assert version.oral_durations == [{"blocks": 1, "minutes": 35}, {"blocks": 4, "minutes": 90}]
+    assert version.jury_rules["impacts"] == {"presidents": "warning"}
+    assert _comparable(export_case_package(version)) == _comparable(package)
 
 
 def test_import_case_command_malformed_json_refused(seed_version, tmp_path):

@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from certifolio.common.models import AuditEvent
-from certifolio.referential.documents import ReferentialDocumentError
+from certifolio.referential import policies
+from certifolio.referential.documents import ReferentialDocumentError, serialize_version
 from certifolio.referential.domain.loading import load_referential
 from certifolio.referential.domain.versions import publish_version, start_draft
 from certifolio.referential.enums import VersionStatus
@@ -164,6 +165,42 @@ def test_load_referential_refuses_invalid_rules_even_as_a_draft(seed_document, d
 
     with pytest.raises(ReferentialDocumentError, match=r"Jury rules: (unknown|missing) keys"):
         load_referential(document, publish=False, actor=None)
+
+    assert _row_counts() == [0, 0, 0, 0]
+
+
+def test_load_referential_keeps_oral_durations_and_jury_impacts(seed_document, db, tmp_path):
+    document = copy.deepcopy(seed_document)
+    document["version"]["oral_durations"] = [
+        {"blocks": 1, "minutes": 30},
+        {"blocks": 2, "minutes": 50},
+    ]
+    document["version"]["jury_rules"] = {
+        **policies.DEFAULT_JURY_RULES,
+        "impacts": {"min_external_share": "warning"},
+    }
+
+    version, _changed = load_referential(document, actor=None)
+    exported = serialize_version(version)["version"]
+    again, changed = load_referential({**document, "version": exported}, actor=None)
+
+    assert version.oral_durations == [{"blocks": 1, "minutes": 30}, {"blocks": 2, "minutes": 50}]
+    assert version.jury_rules["impacts"] == {"min_external_share": "warning"}
+    assert exported["oral_durations"] == version.oral_durations
+    assert exported["jury_rules"] == document["version"]["jury_rules"]
+    assert (again, changed) == (version, False)
+
+
+def test_load_referential_refuses_bad_oral_durations(seed_document, db):
+    document = copy.deepcopy(seed_document)
+    # Valid for the file format, but two rows for one number of blocks.
+    document["version"]["oral_durations"] = [
+        {"blocks": 1, "minutes": 40},
+        {"blocks": 1, "minutes": 50},
+    ]
+
+    with pytest.raises(ReferentialDocumentError, match="Oral durations"):
+        load_referential(document, actor=None)
 
     assert _row_counts() == [0, 0, 0, 0]
 

@@ -18,6 +18,7 @@ def _defaults(**overrides):
         "decision_rules": policies.default_decision_rules(),
         "award_rule": policies.default_award_rule(),
         "jury_rules": policies.default_jury_rules(),
+        "oral_durations": policies.default_oral_durations(),
     }
     values.update(overrides)
     return values
@@ -52,6 +53,12 @@ def test_default_rules_are_those_of_the_design():
         "vae_min_qualified_members": 1,
         "vae_gender_balance_warning": True,
     }
+    assert policies.default_oral_durations() == [
+        {"blocks": 1, "minutes": 40},
+        {"blocks": 2, "minutes": 60},
+        {"blocks": 3, "minutes": 80},
+        {"blocks": 4, "minutes": 100},
+    ]
 
 
 def test_default_rules_are_copies_that_callers_may_change():
@@ -88,6 +95,20 @@ def test_default_rules_are_copies_that_callers_may_change():
             "Decision rules: missing keys ['block_min_share', 'competency_min_share', "
             "'divergence_gap'].",
         ),
+        (
+            {"oral_durations": [{"blocks": 1, "minutes": 40}, {"blocks": 1, "minutes": 50}]},
+            'Oral durations: a list of {"blocks": number of blocks, "minutes": length} '
+            "with whole numbers, one row per number of blocks.",
+        ),
+        (
+            {"oral_durations": []},
+            'Oral durations: a list of {"blocks": number of blocks, "minutes": length} '
+            "with whole numbers, one row per number of blocks.",
+        ),
+        (
+            {"jury_rules": {**policies.DEFAULT_JURY_RULES, "impacts": {"presidents": "soft"}}},
+            "Jury rules: each impact is blocking or warning.",
+        ),
     ],
 )
 def test_validate_policies_refuses_bad_rules(overrides, message):
@@ -95,3 +116,23 @@ def test_validate_policies_refuses_bad_rules(overrides, message):
         policies.validate_policies(**_defaults(**overrides))
 
     assert raised.value.messages[0] == message
+
+
+def test_validate_policies_accepts_jury_rule_impacts():
+    rules = {**policies.DEFAULT_JURY_RULES, "impacts": {"min_external_share": "warning"}}
+
+    policies.validate_policies(**_defaults(jury_rules=rules))
+
+    assert policies.jury_rule_impacts(rules)["min_external_share"] == "warning"
+    assert policies.jury_rule_impacts(rules)["presidents"] == "blocking"
+
+
+@pytest.mark.parametrize(("blocks", "minutes"), [(1, 40), (2, 60), (4, 100), (6, 100)])
+def test_oral_minutes_reads_the_durations(blocks, minutes):
+    assert policies.oral_minutes(policies.DEFAULT_ORAL_DURATIONS, blocks) == minutes
+
+
+def test_oral_minutes_takes_the_next_number_listed():
+    durations = [{"blocks": 1, "minutes": 30}, {"blocks": 3, "minutes": 90}]
+
+    assert policies.oral_minutes(durations, 2) == 90

@@ -5,6 +5,7 @@ matrix_world.py, the table it checks is docs/security/access-matrix.md.
 """
 
 import copy
+import datetime
 import json
 import re
 from dataclasses import dataclass
@@ -12,10 +13,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from axes.models import AccessAttempt
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import Resolver404, URLResolver, get_resolver, resolve
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -24,7 +27,18 @@ from certifolio.accounts.enums import Role
 from certifolio.accounts.models import ApiToken, Invitation, User
 from certifolio.exams.domain.scheduling_problem import to_datetime
 from certifolio.exams.enums import PlanState
-from certifolio.exams.models import Juror, Jury, Oral, PlanRun, Session, SessionJuror, Tie
+from certifolio.exams.models import (
+    Juror,
+    Jury,
+    Oral,
+    PlanRun,
+    Registration,
+    Room,
+    Session,
+    SessionJuror,
+    Site,
+    Tie,
+)
 from certifolio.portfolio.models import (
     Case,
     Evidence,
@@ -160,6 +174,20 @@ def request_body(key, world, objects):
         },
         "api:propose_juries": {},
         "api:update_jury": {"name": "Jury renommé"},
+        "api:create_session": _session_body(world),
+        "api:update_session": {"name": "Session renommée"},
+        "api:change_session_phase": {"phase": "portfolios"},
+        "api:add_site": {"name": "Site B"},
+        "api:update_site": {"address": "Place Bellecour, Lyon"},
+        "api:add_room": {"name": "B2", "capacity": 4},
+        "api:update_room": {"capacity": 9},
+        "api:register_candidate": {
+            "candidate": str(objects.newcomer.uuid),
+            "blocks": ["BC01"],
+            "access_route": "continuing",
+        },
+        "api:update_registration": {"company": "Globex"},
+        "api:withdraw_registration": {"reason": "Abandon"},
     }
     if key in json_bodies:
         return json.dumps(json_bodies[key]), "application/json"
@@ -180,8 +208,31 @@ def request_body(key, world, objects):
         "web:oral_lock": {"locked": "on"},
         "web:jury_tie_declare": {"kind": "company", "company": "Acme Bis"},
         "web:juror_tie_declare": {"kind": "company", "company": "Acme Bis"},
+        "web:session_phase": {"phase": "portfolios"},
+        "web:site_add": {"name": "Site B", "address": "", "practical_details": ""},
+        "web:room_add": {"name": "B2", "capacity": "4", "equipment": ""},
+        # The own table's newcomer (of Lyon) in both tables: the import is all or nothing.
+        "api:import_registrations": {"file": _registrations_csv(world.own.newcomer)},
     }
     return multipart.get(key, {}), MULTIPART_CONTENT
+
+
+def _session_body(world) -> dict:
+    now = timezone.now()
+    return {
+        "certification": world.version.certification.slug,
+        "name": "Session d’automne",
+        "starts_on": (now + datetime.timedelta(days=60)).date().isoformat(),
+        "ends_on": (now + datetime.timedelta(days=61)).date().isoformat(),
+        "registration_deadline": (now + datetime.timedelta(days=30)).isoformat(),
+        "portfolio_deadline": (now + datetime.timedelta(days=40)).isoformat(),
+        "blocks": ["BC01"],
+    }
+
+
+def _registrations_csv(person):
+    data = f"email;blocs;voie d’accès\n{person.email};BC01;VAE\n".encode("cp1252")
+    return SimpleUploadedFile("inscriptions.csv", data, content_type="text/csv")
 
 
 @dataclass
@@ -368,6 +419,34 @@ EFFECT = {
         portfolio=request.objects.portfolio
     ).count(),
     **matrix_exams.EFFECT,
+    "api:create_session": lambda request: Session.objects.count(),
+    "api:update_session": lambda request: (
+        Session.objects.get(pk=request.objects.reg_session.pk).name
+    ),
+    "web:session_phase": lambda request: (
+        Session.objects.get(pk=request.objects.reg_session.pk).phase
+    ),
+    "api:change_session_phase": lambda request: (
+        Session.objects.get(pk=request.objects.reg_session.pk).phase
+    ),
+    "web:site_add": lambda request: Site.objects.count(),
+    "api:add_site": lambda request: Site.objects.count(),
+    "api:update_site": lambda request: Site.objects.get(pk=request.objects.site.pk).address,
+    "web:site_remove": _exists("site"),
+    "api:remove_site": _exists("site"),
+    "web:room_add": lambda request: Room.objects.count(),
+    "api:add_room": lambda request: Room.objects.count(),
+    "api:update_room": lambda request: Room.objects.get(pk=request.objects.room.pk).capacity,
+    "web:room_remove": _exists("room"),
+    "api:remove_room": _exists("room"),
+    "api:register_candidate": lambda request: Registration.objects.count(),
+    "api:import_registrations": lambda request: Registration.objects.count(),
+    "api:update_registration": lambda request: (
+        Registration.objects.get(pk=request.objects.registration.pk).company
+    ),
+    "api:withdraw_registration": lambda request: (
+        Registration.objects.get(pk=request.objects.registration.pk).withdrawn_at
+    ),
 }
 
 

@@ -10,8 +10,10 @@ from tests.exams.convocation_samples import published_session
 
 def convocation_objects(version, owner, *, name):
     """A session with a published plan, ``owner``'s oral in it, and its convocations sent:
-    (session, oral)."""
-    session, orals = published_session(version, people=[owner], name=name)
+    (session, oral). Its days follow those of the other sessions of the walk, so that a
+    registration edited there does not overlap this one."""
+    later = datetime.date.today() + datetime.timedelta(days=90)
+    session, orals = published_session(version, people=[owner], name=name, day=later)
     send_convocations(session, actor=None)
     return session, orals[0]
 

@@ -45,7 +45,16 @@ from certifolio.referential.models import (
     Criterion,
     ReferentialVersion,
 )
-from tests.exams.factories import JurorFactory, SessionFactory, enlist, jury_of, register
+from tests.exams.factories import (
+    JurorFactory,
+    RoomFactory,
+    SessionFactory,
+    SiteFactory,
+    enlist,
+    jury_of,
+    register,
+)
+from tests.exams.records import complete_record
 from tests.exams.schedule_world import DAY, plan_world
 from tests.factories import OrganisationFactory, UserFactory, candidate, with_totp
 from tests.security import matrix_exams
@@ -89,6 +98,13 @@ class Objects:
     # A session with a published plan and its convocations sent (matrix_exams.py).
     convocation_session: object = None
     convocation_oral: object = None
+    # Sessions: one session open to registrations (everyone's: the same in both tables),
+    # its site and room, a registration, and a candidate not yet registered.
+    reg_session: object = None
+    site: object = None
+    room: object = None
+    registration: object = None
+    newcomer: User | None = None
 
 
 class World:
@@ -153,13 +169,15 @@ class World:
         # another session, where the juror account does not take part.
         self._jurors(self.own, JurorFactory(user=self.users["juror"]), "Session de juin")
         self._jurors(self.others, JurorFactory(), "Session de septembre")
-        register(self.own.session, self.users["candidate"], block_codes=("BC01",))
+        # BC02: the candidate attempts BC01 in the registrations' session, on the same days.
+        register(self.own.session, self.users["candidate"], block_codes=("BC02",))
         self.own.convocation_session, self.own.convocation_oral = matrix_exams.convocation_objects(
             seed_version, self.users["candidate"], name="Session de la matrice"
         )
         self.others.convocation_session, self.others.convocation_oral = (
             matrix_exams.convocation_objects(seed_version, other_owner, name="Autre session")
         )
+        self._sessions(lyon, paris, other_owner)
 
     def _jurors(self, objects, juror, name):
         session = SessionFactory(version=self.version, name=name)
@@ -173,6 +191,23 @@ class World:
         for free in objects.free:
             enlist(session, free)
         objects.spare = JurorFactory()
+
+    def _sessions(self, lyon, paris, other_owner):
+        """The session's objects: the candidate account's registration is his own; the
+        other one is ``other_owner``'s (his centre's neighbour for the candidate, a Paris
+        candidate for everyone else)."""
+        session = SessionFactory(version=self.version)
+        room = RoomFactory(site=SiteFactory(session=session))
+        for objects, owner, organisation in (
+            (self.own, self.users["candidate"], lyon),
+            (self.others, other_owner, paris),
+        ):
+            objects.reg_session, objects.site, objects.room = session, room.site, room
+            objects.registration = register(session, owner, block_codes=["BC01"])
+            # Edited registrations are checked again: their owners' records are complete.
+            complete_record(owner)
+            objects.newcomer = candidate(organisation)
+            complete_record(objects.newcomer)
 
     def _invitation(self, email, manager):
         invitation, link = invitations.create_invitation(email, actor=manager, roles=["juror"])
@@ -378,6 +413,25 @@ UUID_OF = {
     ),
     **dict.fromkeys(
         [
+            "web:session",
+            "web:session_edit",
+            "web:session_phase",
+            "web:site_add",
+            "web:registrations",
+            "web:registration_create",
+            "web:registration_import",
+            "api:get_session",
+            "api:update_session",
+            "api:change_session_phase",
+            "api:add_site",
+            "api:list_session_registrations",
+            "api:register_candidate",
+            "api:import_registrations",
+        ],
+        "reg_session",
+    ),
+    **dict.fromkeys(
+        [
             "web:oral",
             "web:oral_move",
             "web:oral_swap",
@@ -412,6 +466,31 @@ UUID_OF = {
         "jury",
     ),
     **matrix_exams.UUID_OF,
+    **dict.fromkeys(
+        [
+            "web:site_edit",
+            "web:site_remove",
+            "web:room_add",
+            "api:update_site",
+            "api:remove_site",
+            "api:add_room",
+        ],
+        "site",
+    ),
+    **dict.fromkeys(
+        ["web:room_edit", "web:room_remove", "api:update_room", "api:remove_room"], "room"
+    ),
+    **dict.fromkeys(
+        [
+            "web:registration",
+            "web:registration_edit",
+            "web:registration_withdraw",
+            "api:get_registration",
+            "api:update_registration",
+            "api:withdraw_registration",
+        ],
+        "registration",
+    ),
 }
 
 

@@ -18,7 +18,9 @@ from certifolio.api import (
     mappings,
     portfolios,
     referential,
+    registrations,
     schedule,
+    sessions,
     submissions,
 )
 from certifolio.api.auth import AUTHENTICATED, PUBLIC
@@ -45,3 +47,6 @@ for module in (jurors, juries):
     api.add_router("", module.router)
 # Convocations of a session (/sessions/{uuid}/convocations, /messages…).
 api.add_router("", convocations.router)
+# Sessions, their sites and rooms, and registrations (/sessions/{uuid}/registrations…).
+for module in (sessions, registrations):
+    api.add_router("", module.router)

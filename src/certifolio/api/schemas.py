@@ -21,6 +21,7 @@ from certifolio.referential.models import (
     Option,
     ReferentialVersion,
 )
+from certifolio.referential.policies import jury_rule_impacts
 
 
 class InputSchema(Schema):
@@ -159,6 +160,18 @@ class JuryRulesOut(Schema):
     exclude_declared_ties: bool
     vae_min_qualified_members: int
     vae_gender_balance_warning: bool
+    impacts: dict[str, str] = Field(
+        description="Each rule's impact level, blocking or warning (the defaults filled in)."
+    )
+
+    @staticmethod
+    def resolve_impacts(rules) -> dict[str, str]:
+        return jury_rule_impacts(rules)
+
+
+class OralDurationOut(Schema):
+    blocks: int = Field(description="Number of blocks attempted.")
+    minutes: int = Field(description="Length of the oral; a number not listed takes the next.")
 
 
 class RulesOut(Schema):
@@ -166,6 +179,7 @@ class RulesOut(Schema):
     decision_rules: DecisionRulesOut
     award_rule: AwardRuleOut
     jury_rules: JuryRulesOut
+    oral_durations: list[OralDurationOut]
 
 
 class OptionOut(Schema):
@@ -244,6 +258,7 @@ class VersionOut(Schema):
             "decision_rules": tree.version.decision_rules,
             "award_rule": tree.version.award_rule,
             "jury_rules": tree.version.jury_rules,
+            "oral_durations": tree.version.oral_durations,
         }
 
 

@@ -24,6 +24,17 @@ def registrations_open(user, session) -> bool:
 
 
 @rules.predicate
+def before_orals(user, session) -> bool:
+    """Managers register until the orals begin."""
+    return session is not None and Phase(session.phase).rank < Phase.ORALS.rank
+
+
+@rules.predicate
+def not_closed(user, session) -> bool:
+    return session is not None and session.phase != Phase.CLOSED
+
+
+@rules.predicate
 def is_registration_of_own_centre(user, registration) -> bool:
     return (
         registration is not None
@@ -35,6 +46,21 @@ def is_registration_of_own_centre(user, registration) -> bool:
 @rules.predicate
 def is_own_registration(user, registration) -> bool:
     return registration is not None and registration.candidate_id == user.pk
+
+
+@rules.predicate
+def registration_before_orals(user, registration) -> bool:
+    return registration is not None and before_orals(user, registration.session)
+
+
+@rules.predicate
+def registration_open_to_centres(user, registration) -> bool:
+    return registration is not None and registrations_open(user, registration.session)
+
+
+@rules.predicate
+def registration_not_closed(user, registration) -> bool:
+    return registration is not None and not_closed(user, registration.session)
 
 
 @rules.predicate
@@ -55,13 +81,30 @@ def is_own_oral(user, oral) -> bool:
 rules.add_perm("exams.list_sessions", is_manager | is_auditor | is_centre_staff)
 rules.add_perm("exams.view_session", is_manager | is_auditor | is_centre_staff)
 rules.add_perm("exams.manage_session", is_manager)
-rules.add_perm("exams.register", is_manager | (is_centre_staff & registrations_open))
+# The centre's space (its candidates' registrations) and the candidate's own list.
+rules.add_perm("exams.follow_centre_registrations", is_centre_staff)
+rules.add_perm("exams.view_own_registrations", is_candidate)
+rules.add_perm(
+    "exams.register", (is_manager & before_orals) | (is_centre_staff & registrations_open)
+)
 rules.add_perm(
     "exams.view_registration",
     is_manager
     | is_auditor
     | (is_centre_staff & is_registration_of_own_centre)
     | (is_candidate & is_own_registration),
+)
+# Centre staff change or withdraw their own candidates' registrations while registrations
+# are open; managers change them until the orals and withdraw them until the session closes.
+rules.add_perm(
+    "exams.change_registration",
+    (is_manager & registration_before_orals)
+    | (is_centre_staff & is_registration_of_own_centre & registration_open_to_centres),
+)
+rules.add_perm(
+    "exams.withdraw_registration",
+    (is_manager & registration_not_closed)
+    | (is_centre_staff & is_registration_of_own_centre & registration_open_to_centres),
 )
 rules.add_perm("exams.manage_jurors", is_manager)
 # The pool, a session's jurors and juries with their ties: not for centre staff, whose

@@ -140,6 +140,7 @@ class ReferentialVersionAdmin(ObjectPermissionsModelAdmin):
         "decision_rules",
         "award_rule",
         "jury_rules",
+        "oral_durations",
         "content_hash",
     ]
     inlines = [OptionInline, BlockInline]

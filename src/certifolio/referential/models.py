@@ -135,6 +135,9 @@ class ReferentialVersion(TimeStampedModel):
     decision_rules = models.JSONField(_("decision rules"), default=policies.default_decision_rules)
     award_rule = models.JSONField(_("award rule"), default=policies.default_award_rule)
     jury_rules = models.JSONField(_("jury composition rules"), default=policies.default_jury_rules)
+    oral_durations = models.JSONField(
+        _("oral duration by number of blocks"), default=policies.default_oral_durations
+    )
     # SHA-256 of the canonical JSON of the content; loading an unchanged file is a no-op.
     content_hash = models.CharField(_("content hash"), max_length=64, blank=True)
 
@@ -196,10 +199,7 @@ class ReferentialVersion(TimeStampedModel):
 
     def clean(self):
         policies.validate_policies(
-            grading_scale=self.grading_scale,
-            decision_rules=self.decision_rules,
-            award_rule=self.award_rule,
-            jury_rules=self.jury_rules,
+            **{field: getattr(self, field) for field in policies.POLICY_FIELDS}
         )
 
     def save(self, *args, **kwargs):

@@ -84,13 +84,18 @@ def default_jury_rules():
     return deepcopy(DEFAULT_JURY_RULES)
 
 
+def default_oral_durations():
+    return deepcopy(DEFAULT_ORAL_DURATIONS)
+
+
 # The rule sets a version holds, each with the function giving its default.
-POLICY_FIELDS = ("grading_scale", "decision_rules", "award_rule", "jury_rules")
+POLICY_FIELDS = ("grading_scale", "decision_rules", "award_rule", "jury_rules", "oral_durations")
 POLICY_DEFAULTS = {
     "grading_scale": default_grading_scale,
     "decision_rules": default_decision_rules,
     "award_rule": default_award_rule,
     "jury_rules": default_jury_rules,
+    "oral_durations": default_oral_durations,
 }
 
 
@@ -239,13 +244,14 @@ def jury_rules_errors(rules) -> list[str]:
     return errors
 
 
-def validate_policies(*, grading_scale, decision_rules, award_rule, jury_rules):
+def validate_policies(*, grading_scale, decision_rules, award_rule, jury_rules, oral_durations):
     """Raise one ValidationError listing everything wrong with the rule set."""
     errors = [
         *grading_scale_errors(grading_scale),
         *decision_rules_errors(decision_rules, grading_scale),
         *award_rule_errors(award_rule),
         *jury_rules_errors(jury_rules),
+        *oral_durations_errors(oral_durations),
     ]
     if errors:
         raise ValidationError(errors)

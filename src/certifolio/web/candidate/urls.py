@@ -5,7 +5,7 @@ The staff of the candidate's training centre and managers read the same pages.
 
 from django.urls import path
 
-from certifolio.web.candidate import convocations, evidence, submission
+from certifolio.web.candidate import convocations, evidence, registrations, submission
 from certifolio.web.candidate import portfolio as views
 
 urlpatterns = [
@@ -55,4 +55,6 @@ urlpatterns = [
         convocations.oral_calendar_download,
         name="oral_calendar",
     ),
+    # Registrations to sessions.
+    path("my-registrations/", registrations.my_registrations, name="my_registrations"),
 ]

@@ -1,9 +1,12 @@
-"""Training-centre staff (and managers): the candidate record of the people they follow."""
+"""Training-centre staff (and managers): the candidate record of the people they follow;
+the sessions open to registrations and the centre's registrations."""
 
 from django.urls import path
 
-from certifolio.web.centre import records
+from certifolio.web.centre import records, sessions
 
 urlpatterns = [
     path("people/<uuid:uuid>/record/", records.candidate_record, name="candidate_record"),
+    path("centre/sessions/", sessions.centre_sessions, name="centre_sessions"),
+    path("centre/registrations/", sessions.centre_registrations, name="centre_registrations"),
 ]

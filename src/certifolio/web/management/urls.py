@@ -1,5 +1,6 @@
 """Certification managers and auditors: versions, people, invitations, the audit trail,
-the plans of orals."""
+sessions and their registrations (which training-centre staff use for their candidates),
+jurors and juries, the plans of orals and the convocations."""
 
 from django.urls import path
 
@@ -9,7 +10,9 @@ from certifolio.web.management import (
     juries,
     jurors,
     people,
+    registrations,
     schedule,
+    sessions,
     versions,
 )
 
@@ -85,6 +88,43 @@ urlpatterns = [
     path("sessions/<uuid:uuid>/juries/propose/", juries.juries_propose, name="juries_propose"),
     path("juries/<uuid:uuid>/", juries.jury_detail, name="jury"),
     path("juries/<uuid:uuid>/remove/", juries.jury_remove, name="jury_remove"),
+    path("sessions/", sessions.session_list, name="sessions"),
+    path("sessions/new/<slug:slug>/", sessions.session_create, name="session_create"),
+    path("sessions/<uuid:uuid>/", sessions.session_detail, name="session"),
+    path("sessions/<uuid:uuid>/edit/", sessions.session_edit, name="session_edit"),
+    path("sessions/<uuid:uuid>/phase/", sessions.session_phase, name="session_phase"),
+    path("sessions/<uuid:uuid>/sites/", sessions.site_add, name="site_add"),
+    path("sessions/sites/<uuid:uuid>/edit/", sessions.site_edit, name="site_edit"),
+    path("sessions/sites/<uuid:uuid>/remove/", sessions.site_remove, name="site_remove"),
+    path("sessions/sites/<uuid:uuid>/rooms/", sessions.room_add, name="room_add"),
+    path("sessions/rooms/<uuid:uuid>/edit/", sessions.room_edit, name="room_edit"),
+    path("sessions/rooms/<uuid:uuid>/remove/", sessions.room_remove, name="room_remove"),
+    path(
+        "sessions/<uuid:uuid>/registrations/",
+        registrations.registration_list,
+        name="registrations",
+    ),
+    path(
+        "sessions/<uuid:uuid>/registrations/new/",
+        registrations.registration_create,
+        name="registration_create",
+    ),
+    path(
+        "sessions/<uuid:uuid>/registrations/import/",
+        registrations.registration_import,
+        name="registration_import",
+    ),
+    path("registrations/<uuid:uuid>/", registrations.registration_detail, name="registration"),
+    path(
+        "registrations/<uuid:uuid>/edit/",
+        registrations.registration_edit,
+        name="registration_edit",
+    ),
+    path(
+        "registrations/<uuid:uuid>/withdraw/",
+        registrations.registration_withdraw,
+        name="registration_withdraw",
+    ),
     path("audit/", audit.audit_list, name="audit"),
     # A session's convocations and the other e-mails about its orals.
     path(

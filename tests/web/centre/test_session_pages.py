@@ -1,0 +1,73 @@
+"""The training centre's sessions and registrations pages."""
+
+import pytest
+from django.urls import reverse
+
+from certifolio.exams.enums import Phase
+from tests.exams.factories import SessionFactory, register
+from tests.exams.records import ready_candidate
+from tests.factories import OrganisationFactory, candidate, centre_staff, manager
+
+
+def test_centre_sees_the_sessions_open_to_registrations(client, seed_version):
+    SessionFactory(version=seed_version, name="Session ouverte")
+    SessionFactory(version=seed_version, name="Session en préparation", phase=Phase.PREPARATION)
+    client.force_login(centre_staff(OrganisationFactory()))
+
+    page = client.get(reverse("web:centre_sessions")).text
+
+    assert "Session ouverte" in page
+    assert "Session en préparation" not in page
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_centre_registrations_lists_its_candidates_only(
+    client, seed_version, django_assert_num_queries, count
+):
+    lyon = OrganisationFactory()
+    session = SessionFactory(version=seed_version)
+    for index in range(count):
+        register(session, ready_candidate(seed_version, lyon, last_name=f"Lyonnais{index}"))
+    register(session, ready_candidate(seed_version, OrganisationFactory(), last_name="Parisien"))
+    client.force_login(centre_staff(lyon))
+    url = reverse("web:centre_registrations")
+    client.get(url)
+
+    with django_assert_num_queries(11):
+        page = client.get(url).text
+
+    assert page.count("Lyonnais") == count
+    assert "Parisien" not in page
+
+
+@pytest.mark.parametrize("who", ["candidate", "manager"])
+def test_centre_pages_refused_to_other_roles(client, verified_login, seed_version, who):
+    user = candidate() if who == "candidate" else manager()
+    verified_login(user)
+
+    assert client.get(reverse("web:centre_sessions")).status_code == 404
+    assert client.get(reverse("web:centre_registrations")).status_code == 404
+
+
+def test_home_page_links_centre_staff_to_sessions(client, db):
+    client.force_login(centre_staff(OrganisationFactory()))
+
+    page = client.get(reverse("web:home")).text
+
+    assert reverse("web:centre_sessions") in page
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_centre_sessions_query_count_is_constant(
+    client, seed_version, django_assert_num_queries, count
+):
+    for _index in range(count):
+        SessionFactory(version=seed_version)
+    client.force_login(centre_staff(OrganisationFactory()))
+    url = reverse("web:centre_sessions")
+    client.get(url)
+
+    with django_assert_num_queries(8):
+        page = client.get(url).text
+
+    assert page.count('href="/sessions/') >= count
