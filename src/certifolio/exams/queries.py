@@ -26,8 +26,8 @@ from certifolio.exams.composition import (
     jury_problems,
 )
 from certifolio.exams.convocation_details import details_for, oral_event, role_of
-from certifolio.exams.domain import scheduling_inputs, scheduling_problem
-from certifolio.exams.enums import Impact, MessageKind, MessageState, PlanState
+from certifolio.exams.domain import scheduling_problem
+from certifolio.exams.enums import MessageKind, MessageState, PlanState
 from certifolio.exams.models import (
     Juror,
     Jury,
@@ -283,12 +283,19 @@ def plan_problems(session: Session) -> list[PlanProblem]:
                 registrations=(registration_id,),
             )
         )
-    for warning in scheduling_inputs.composition_warnings(session):
+    registration_uuids = {
+        registration.pk: registration_id
+        for registration_id, registration in index.registrations.items()
+    }
+    for warning in composition_warnings(session):
+        registration_id = registration_uuids.get(warning.registration_id)
         rows.append(
             PlanProblem(
-                rule=warning.rule,
-                blocking=warning.impact == Impact.BLOCKING,
-                message=warning.message,
+                rule=warning.problem.rule,
+                blocking=warning.problem.blocking,
+                message=f"{warning.jury_name}{_(':')} {warning.problem.message}",
+                registrations=(registration_id,) if registration_id else (),
+                orals=(index.orals[registration_id],) if registration_id in index.orals else (),
             )
         )
     return sorted(rows, key=lambda row: not row.blocking)

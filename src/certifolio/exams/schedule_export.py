@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certifolio.exams.domain import scheduling_inputs as inputs
+from certifolio.exams.calendar import OralEvent, session_calendar
 from certifolio.exams.domain.scheduling_problem import ProblemIndex, build_problem
 from certifolio.exams.models import Session, Tie
 from certifolio.exams.planning.export import plan_to_csv_rows, problem_to_export
@@ -116,13 +116,15 @@ def schedule_ics(session: Session) -> bytes:
         jury = index.juries[str(oral.jury.uuid)]
         members = ", ".join(str(member.juror) for member in jury.members.all())
         events.append(
-            {
-                "uid": f"oral-{oral.uuid}@certifolio",
-                "summary": _("Oral of %(candidate)s") % {"candidate": oral.registration.candidate},
-                "starts_at": oral.starts_at,
-                "ends_at": oral.ends_at,
-                "location": str(oral.room) if oral.room_id else oral.meeting_link,
-                "description": f"{oral.jury.name}: {members}",
-            }
+            OralEvent(
+                uid=f"oral-{oral.uuid}@certifolio",
+                sequence=0,
+                starts_at=oral.starts_at,
+                ends_at=oral.ends_at,
+                summary=_("Oral of %(candidate)s") % {"candidate": oral.registration.candidate},
+                location=str(oral.room) if oral.room_id else "",
+                url="" if oral.room_id else oral.meeting_link,
+                description=f"{oral.jury.name}: {members}",
+            )
         )
-    return inputs.session_calendar(events)
+    return session_calendar(events, name=session.name)

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from certifolio.accounts.models import User
 from certifolio.common.audit import record_event
 from certifolio.exams import queries
-from certifolio.exams.domain import scheduling_inputs as inputs
 from certifolio.exams.domain.scheduling_changes import move_oral, set_oral_locked, swap_orals
 from certifolio.exams.domain.scheduling_problem import (
     ProblemIndex,
@@ -26,6 +25,7 @@ from certifolio.exams.domain.scheduling_problem import (
     to_datetime,
 )
 from certifolio.exams.enums import PlanRunKind, PlanState, SolverStatus
+from certifolio.exams.links import meeting_link
 from certifolio.exams.models import Oral, PlanRun, Session
 from certifolio.exams.planning.model import PlacedOral, Plan
 from certifolio.exams.planning.solver import solve
@@ -117,7 +117,7 @@ def _place(oral: Oral, item: PlacedOral, index: ProblemIndex) -> None:
     oral.room = index.rooms[item.room] if item.room else None
     oral.starts_at = to_datetime(item.day, item.start)
     oral.ends_at = to_datetime(item.day, item.end)
-    oral.meeting_link = "" if oral.room is not None else inputs.meeting_link(oral)
+    oral.meeting_link = "" if oral.room is not None else meeting_link(oral)
 
 
 def _move(index: ProblemIndex, registration_id: str, before, after) -> dict:

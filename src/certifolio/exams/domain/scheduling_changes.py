@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from certifolio.accounts.models import User
 from certifolio.common.audit import record_event
-from certifolio.exams.domain import scheduling_inputs as inputs
+from certifolio.exams.domain.juries import check_jury_for
 from certifolio.exams.domain.scheduling_problem import (
     ProblemIndex,
     build_problem,
@@ -25,7 +25,8 @@ from certifolio.exams.domain.scheduling_problem import (
     to_datetime,
     to_minutes,
 )
-from certifolio.exams.enums import Impact, PlanState
+from certifolio.exams.enums import PlanState
+from certifolio.exams.links import meeting_link
 from certifolio.exams.models import Jury, Oral, Room, Session
 from certifolio.exams.planning.check import check_plan
 from certifolio.exams.planning.model import PlacedOral, Problem
@@ -66,8 +67,8 @@ def check_change(problem: Problem, index: ProblemIndex, changes: dict[str, Place
         jury, registration = index.juries[item.jury], index.registrations[registration_id]
         errors += [
             ValidationError(problem.message, code=problem.rule)
-            for problem in inputs.check_jury_for(jury, registration)
-            if problem.impact == Impact.BLOCKING
+            for problem in check_jury_for(jury, registration)
+            if problem.blocking
         ]
     if errors:
         raise ValidationError(errors)
@@ -90,7 +91,7 @@ def _save(oral: Oral, item: PlacedOral, *, jury: Jury, room: Room | None) -> Non
     oral.jury, oral.room = jury, room
     oral.starts_at = to_datetime(item.day, item.start)
     oral.ends_at = to_datetime(item.day, item.end)
-    oral.meeting_link = "" if room is not None else (oral.meeting_link or inputs.meeting_link(oral))
+    oral.meeting_link = "" if room is not None else (oral.meeting_link or meeting_link(oral))
     oral.save(update_fields=ORAL_FIELDS)
 
 

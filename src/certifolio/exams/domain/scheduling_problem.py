@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Prefetch
 
-from certifolio.exams.domain import scheduling_inputs as inputs
+# A module import: exams.queries reads the plan through this module.
+from certifolio.exams import queries
 from certifolio.exams.enums import HalfDay, OralMode
 from certifolio.exams.models import (
     Juror,
@@ -150,8 +151,8 @@ def build_problem(session: Session, *, current: bool = False) -> tuple[Problem, 
     re-planning and the checks of hand changes need; the index always holds them.
     """
     index = ProblemIndex(session=session)
-    registrations = list(inputs.active_registrations(session))
-    valid = inputs.valid_juries(session)
+    registrations = list(queries.active_registrations(session))
+    valid = queries.valid_juries(session)
     juries = list(
         session.juries.prefetch_related(
             Prefetch("members", queryset=JuryMember.objects.select_related("juror__user"))
@@ -195,7 +196,7 @@ def build_problem(session: Session, *, current: bool = False) -> tuple[Problem, 
             RegistrationData(
                 id=registration_id,
                 candidate=str(registration.candidate.uuid),
-                minutes=inputs.registration_minutes(registration),
+                minutes=queries.registration_minutes(registration),
                 juries=tuple(
                     jury_ids[pk] for pk in valid.get(registration.pk, ()) if pk in jury_ids
                 ),
