@@ -6,7 +6,10 @@ import datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from certifolio.exams.planning.analysis import analyse
 from certifolio.exams.planning.check import check_plan
+from certifolio.exams.planning.cpmodel import build, hint_values
+from certifolio.exams.planning.layout import greedy
 from certifolio.exams.planning.model import (
     JurorData,
     JuryData,
@@ -115,3 +118,22 @@ def test_planner_replan_keeps_locked_orals(problem, data):
     for reg_id in plan.moved:
         before = next(o for o in current if o.registration == reg_id)
         assert after.get(reg_id) != before
+
+
+@FAST
+@given(problems())
+def test_planner_greedy_hint_is_complete_and_feasible(problem):
+    from ortools.sat.python import cp_model  # noqa: PLC0415 (OR-Tools is heavy: loaded when planning)
+
+    analysis = analyse(problem)
+    hint = greedy(analysis, {})
+    built = build(cp_model, analysis, {})
+    values = hint_values(built, analysis, hint, {})
+    assert sorted(values) == list(range(len(built.model.proto.variables)))
+    for index, value in values.items():
+        built.model.add_hint(built.model.get_int_var_from_proto_index(index), value)
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.max_time_in_seconds = 5
+
+    assert solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)

@@ -104,6 +104,9 @@ class Plan:
     seconds: float = 0.0
     # Registrations whose oral changed jury, room, day or time against ``current``.
     moved: tuple[str, ...] = ()
+    # Per stage of the solve, in order: (goal, objective, bound, proven optimal); goals
+    # are unplaced, moved (re-planning), days, half_days, most_orals.
+    stages: tuple[tuple[str, float, float, bool], ...] = ()
 
 
 @dataclass(frozen=True)
