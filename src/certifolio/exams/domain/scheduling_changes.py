@@ -37,7 +37,7 @@ ORAL_FIELDS = ["jury", "room", "meeting_link", "starts_at", "ends_at", "updated_
 def _locked_orals(*orals: Oral) -> list[Oral]:
     found = {
         oral.pk: oral
-        for oral in Oral.objects.select_for_update()
+        for oral in Oral.objects.select_for_update(of=("self",))
         .select_related("registration__candidate", "registration__session", "jury", "room__site")
         .filter(pk__in=[oral.pk for oral in orals])
     }
