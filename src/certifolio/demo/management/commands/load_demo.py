@@ -1,4 +1,5 @@
-"""Demo data: the seed title, two training centres and an account for every role.
+"""Demo data: the seed title, two training centres, an account for every role, three
+portfolios and a session with its candidates, jurors, juries and published plan.
 
 Demo accounts share one password; the manager and the juror must log in with a second
 factor, so they get an authenticator key derived from their address (printed below;
@@ -9,6 +10,7 @@ import hashlib
 from base64 import b32encode
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -16,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from certifolio.accounts.enums import OrganisationKind, Role
 from certifolio.accounts.models import Organisation, RoleGrant, User
 from certifolio.demo.portfolios import load_demo_portfolios
+from certifolio.demo.sessions import EXTRA_CANDIDATES, EXTRA_JURORS, load_demo_session
 from certifolio.referential.documents import read_document
 from certifolio.referential.domain.loading import load_referential
 
@@ -48,7 +51,12 @@ def base32_key(hex_key: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Load the seed title and the demo accounts; running it again changes nothing."
+    help = (
+        "Load the seed title, the demo accounts, portfolios and session; running it again "
+        "changes nothing."
+    )
+
+    _password_hash: str | None = None
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -73,18 +81,41 @@ class Command(BaseCommand):
             lines.append(f"  {email:<36} {labels}{where}")
             if key:
                 lines.append(f"  {'':<36} authenticator key: {base32_key(key)}")
+        # More candidates and jurors for the demo session, listed in one line each.
+        extras = [
+            (local, first, last, [Role.CANDIDATE], centre)
+            for local, first, last, centre in EXTRA_CANDIDATES
+        ] + [(local, first, last, [Role.JUROR], None) for local, first, last in EXTRA_JURORS]
+        for local, first_name, last_name, roles, centre in extras:
+            email = f"{local}@{DEMO_DOMAIN}"
+            user = self._account(email, first_name, last_name, roles, centres.get(centre))
+            self._second_factor(user, roles)
+        lines.append(f"  {', '.join(local for local, *_rest in EXTRA_CANDIDATES)}: more candidates")
+        lines.append(
+            f"  {', '.join(local for local, *_rest in EXTRA_JURORS)}: more jurors "
+            "(second factor: `certifolio demo_totp EMAIL`)"
+        )
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
         self.stdout.write("\n".join(lines))
+        people = {
+            user.email.split("@")[0]: user
+            for user in User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}")
+        }
         accounts = {
-            key: User.objects.get(email=f"{local}@{DEMO_DOMAIN}")
-            for key, local in (
-                ("lea", "candidat.lyon"),
-                ("yanis", "candidat2.lyon"),
-                ("hugo", "candidat.nantes"),
-            )
+            "lea": people["candidat.lyon"],
+            "yanis": people["candidat2.lyon"],
+            "hugo": people["candidat.nantes"],
         }
         self.stdout.write("\nDemo portfolios:")
         self.stdout.write("\n".join(load_demo_portfolios(version, accounts)))
+        self.stdout.write("\nDemo session:")
+        self.stdout.write(
+            "\n".join(
+                load_demo_session(
+                    version, manager=people["responsable"], people=people, centres=centres
+                )
+            )
+        )
         self.stdout.write(
             "\nThe manager and the juror log in with a second factor: add the key to an "
             "authenticator app, or print the current code with `certifolio demo_totp EMAIL`."
@@ -102,7 +133,11 @@ class Command(BaseCommand):
             },
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            # One hash for every demo account: they share the password, and hashing it
+            # for each (Argon2, about 0.3 s) made loading the demo slow.
+            if self._password_hash is None:
+                self._password_hash = make_password(DEMO_PASSWORD)
+            user.password = self._password_hash
             user.save(update_fields=["password"])
         for role in roles:
             RoleGrant.objects.get_or_create(user=user, role=role)
