@@ -22,7 +22,8 @@ def test_candidate_sees_his_registrations_only(
     url = reverse("web:my_registrations")
     client.get(url)
 
-    with django_assert_num_queries(11):
+    # ... and one for the orals of published plans (none here).
+    with django_assert_num_queries(12):
         page = client.get(url).text
 
     assert page.count("d’Alice</h2>") == count

@@ -33,7 +33,8 @@ def test_centre_registrations_lists_its_candidates_only(
     url = reverse("web:centre_registrations")
     client.get(url)
 
-    with django_assert_num_queries(11):
+    # ... and one for the orals of published plans (none here).
+    with django_assert_num_queries(12):
         page = client.get(url).text
 
     assert page.count("Lyonnais") == count
