@@ -45,9 +45,7 @@ def calendar_url(oral):
     return reverse("web:jury_oral_calendar", kwargs={"uuid": oral.uuid})
 
 
-def test_jury_home_lists_his_orals_with_time_place_jury_and_role(
-    session_and_oral, verified_login
-):
+def test_jury_home_lists_his_orals_with_time_place_jury_and_role(session_and_oral, verified_login):
     _session, oral = session_and_oral
 
     page = verified_login(president_of(oral).user).get(reverse("web:jury_home")).text

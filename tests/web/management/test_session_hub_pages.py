@@ -148,9 +148,7 @@ def test_jury_page_breadcrumbs_lead_to_the_session_and_its_juries(seed_version, 
     assert f'href="{reverse("web:juries", args=[session.uuid])}"' in breadcrumbs
 
 
-def test_withdraw_page_breadcrumbs_lead_to_the_session_and_its_jurors(
-    seed_version, verified_login
-):
+def test_withdraw_page_breadcrumbs_lead_to_the_session_and_its_jurors(seed_version, verified_login):
     session = SessionFactory(version=seed_version)
     juror = JurorFactory()
     enlist(session, juror)
