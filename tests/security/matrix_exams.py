@@ -3,17 +3,22 @@
 import datetime
 
 from certifolio.exams.domain.convocations import send_convocations
-from certifolio.exams.enums import MessageState
-from certifolio.exams.models import Message, Oral
+from certifolio.exams.enums import JuryRole, MessageState
+from certifolio.exams.models import JuryMember, Message, Oral
 from tests.exams.convocation_samples import published_session
+from tests.exams.factories import enlist
 
 
-def convocation_objects(version, owner, *, name):
-    """A session with a published plan, ``owner``'s oral in it, and its convocations sent:
-    (session, oral). Its days follow those of the other sessions of the walk, so that a
-    registration edited there does not overlap this one."""
+def convocation_objects(version, owner, *, name, juror=None):
+    """A session with a published plan, ``owner``'s oral in it (``juror``, if given, on its
+    jury too), and its convocations sent: (session, oral). Its days follow those of the
+    other sessions of the walk, so that a registration edited there does not overlap this
+    one."""
     later = datetime.date.today() + datetime.timedelta(days=90)
     session, orals = published_session(version, people=[owner], name=name, day=later)
+    if juror is not None:
+        enlist(session, juror)
+        JuryMember.objects.create(jury=orals[0].jury, juror=juror, role=JuryRole.MEMBER)
     send_convocations(session, actor=None)
     return session, orals[0]
 
@@ -72,4 +77,5 @@ UUID_OF = {
         "convocation_session",
     ),
     "web:oral_calendar": "convocation_oral",
+    "web:jury_oral_calendar": "convocation_oral",
 }

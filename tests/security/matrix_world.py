@@ -172,7 +172,10 @@ class World:
         # BC02: the candidate attempts BC01 in the registrations' session, on the same days.
         register(self.own.session, self.users["candidate"], block_codes=("BC02",))
         self.own.convocation_session, self.own.convocation_oral = matrix_exams.convocation_objects(
-            seed_version, self.users["candidate"], name="Session de la matrice"
+            seed_version,
+            self.users["candidate"],
+            name="Session de la matrice",
+            juror=self.own.juror,
         )
         self.others.convocation_session, self.others.convocation_oral = (
             matrix_exams.convocation_objects(seed_version, other_owner, name="Autre session")

@@ -693,6 +693,38 @@ def own_oral_for(user, uuid) -> Oral:
     return oral
 
 
+def juror_oral_for(user, uuid) -> Oral:
+    """An oral of a published plan on whose jury ``user`` sits (its candidate still
+    registered), with the rows of a convocation, else ``NotFound``."""
+    oral = oral_for(user, uuid, perm="exams.view_oral")
+    found = convocation_orals_of(
+        Oral.objects.filter(
+            pk=oral.pk,
+            registration__session__plan_state=PlanState.PUBLISHED,
+            registration__withdrawn_at__isnull=True,
+            jury__members__juror__user_id=user.pk,
+        )
+    ).first()
+    if found is None:
+        raise NotFound
+    return found
+
+
+def published_orals(registrations) -> dict[int, Oral]:
+    """The oral of each of ``registrations`` (active ones) whose session's plan is
+    published, by registration id, with the rows of a convocation; three queries for any
+    number, none for none."""
+    ids = [registration.pk for registration in registrations if registration.is_active]
+    if not ids:
+        return {}
+    orals = convocation_orals_of(
+        Oral.objects.filter(
+            registration_id__in=ids, registration__session__plan_state=PlanState.PUBLISHED
+        )
+    )
+    return {oral.registration_id: oral for oral in orals}
+
+
 def active_registrations(session: Session) -> QuerySet[Registration]:
     """The session's registrations not withdrawn, with what the planner and the lists read
     (candidate, blocks, option, centre, unavailabilities) fetched in bulk."""

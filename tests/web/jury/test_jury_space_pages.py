@@ -9,7 +9,7 @@ from certifolio.exams.models import Availability, Tie
 from tests.exams.factories import JurorFactory, SessionFactory, enlist, register
 from tests.factories import OrganisationFactory, candidate, centre_staff, manager
 
-QUERIES_HOME = 9
+QUERIES_HOME = 10
 
 
 @pytest.fixture
@@ -39,7 +39,8 @@ def test_jury_home_query_count_does_not_grow(
         enlist(SessionFactory(version=seed_version), juror)
     client = verified_login(juror.user)
     # session, user, device, role grants (twice: the page and the menu), juror, his
-    # sessions, their availability, and the menu's permissions
+    # sessions, their availability, his orals of published plans (none here), and the
+    # menu's permissions
     with django_assert_num_queries(QUERIES_HOME):
         response = client.get(reverse("web:jury_home"))
     assert len(response.context["parts"]) == count

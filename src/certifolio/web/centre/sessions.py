@@ -19,7 +19,8 @@ def centre_sessions(request):
 
 @login_required
 def centre_registrations(request):
-    """The registrations of the centre's candidates, every session's."""
+    """The registrations of the centre's candidates, every session's, with the day and
+    time of each oral once its session's plan is published."""
     require_perm(request.user, "exams.follow_centre_registrations")
     registrations = (
         queries.visible_registrations(request.user)
@@ -30,4 +31,7 @@ def centre_registrations(request):
     )
     page = Paginator(registrations, 100).get_page(request.GET.get("page"))
     page.object_list = queries.with_portfolio_states(page.object_list)
+    orals = queries.published_orals(page.object_list)
+    for registration in page.object_list:
+        registration.published_oral = orals.get(registration.pk)
     return render(request, "web/centre/registrations.html", {"page": page})

@@ -1,4 +1,4 @@
-"""The jurors' space: their sessions, availability, ties and profile."""
+"""The jurors' space: their sessions, availability, ties, profile and orals."""
 
 from django.urls import path
 
@@ -10,4 +10,9 @@ urlpatterns = [
     path("jury/sessions/<uuid:uuid>/", views.jury_session, name="jury_session"),
     path("jury/sessions/<uuid:uuid>/ties/", views.jury_tie_declare, name="jury_tie_declare"),
     path("jury/ties/<uuid:uuid>/remove/", views.jury_tie_remove, name="jury_tie_remove"),
+    path(
+        "jury/orals/<uuid:uuid>/calendar.ics",
+        views.jury_oral_calendar,
+        name="jury_oral_calendar",
+    ),
 ]

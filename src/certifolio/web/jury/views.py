@@ -1,4 +1,5 @@
-"""The jurors' space: "my sessions", the availability grid of each, ties and profile.
+"""The jurors' space: "my sessions", the availability grid of each, ties and profile,
+and the orals of published plans he sits on, each in a calendar file.
 
 A juror reaches only his own: another juror's session, tie or profile answers 404.
 """
@@ -6,6 +7,7 @@ A juror reaches only his own: another juror's session, tie or profile answers 40
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,7 +15,10 @@ from django.views.decorators.http import require_POST
 from certifolio.common.errors import NotFound
 from certifolio.common.lookups import require_perm
 from certifolio.exams import queries
+from certifolio.exams.calendar import local_zone
+from certifolio.exams.convocation_details import role_of
 from certifolio.exams.domain import jurors
+from certifolio.exams.enums import JuryRole
 from certifolio.exams.juror_forms import OwnProfileForm, TieForm, parse_half_days
 from certifolio.exams.models import Juror
 from certifolio.web.jury.grid import availability_grid
@@ -36,7 +41,31 @@ def jury_home(request):
     require_perm(request.user, SPACE)
     juror = Juror.objects.filter(user_id=request.user.pk).first()
     parts = list(queries.juror_sessions(request.user)) if juror else []
-    return render(request, "web/jury/home.html", {"juror": juror, "parts": parts})
+    orals = _with_roles(queries.orals_of_juror(request.user), request.user) if juror else []
+    return render(request, "web/jury/home.html", {"juror": juror, "parts": parts, "orals": orals})
+
+
+def _with_roles(orals, user) -> list:
+    """``orals`` as a list, each with the label of the user's ``role`` on its jury."""
+    orals = list(orals)
+    for oral in orals:
+        role = role_of(oral, user)
+        oral.role = JuryRole(role).label if role in JuryRole.values else ""
+    return orals
+
+
+@login_required
+def jury_oral_calendar(request, uuid):
+    """An oral he sits on, in a calendar file (the same event as his convocation's)."""
+    require_perm(request.user, SPACE)
+    oral = queries.juror_oral_for(request.user, uuid)
+    start = oral.starts_at.astimezone(local_zone())
+    response = HttpResponse(
+        queries.person_oral_calendar(oral, request.user),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="jury-{start:%Y-%m-%d-%Hh%M}.ics"'
+    return response
 
 
 def _tie_form(request, part, data=None):
@@ -55,6 +84,7 @@ def _session_page(request, part, *, grid_error="", tie_form=None, status=200):
             "grid_error": grid_error,
             "ties": ties,
             "tie_form": tie_form or _tie_form(request, part),
+            "orals": _with_roles(queries.orals_of_juror(request.user, part.session), request.user),
         },
         status=status,
     )

@@ -14,20 +14,11 @@ from django.views.decorators.http import require_POST
 from certifolio.exams.convocation_details import change_line
 from certifolio.exams.domain.convocations import retry_failed_messages, send_convocations
 from certifolio.exams.enums import MessageState
-from certifolio.exams.queries import batch_progress, latest_batch, session_for, session_messages
+from certifolio.exams.queries import session_for, session_messages
+from certifolio.exams.session_status import latest_progress
 
 VIEW_MESSAGES = "exams.view_messages"
 SEND = "exams.send_convocations"
-
-
-def _progress(session) -> dict:
-    batch = latest_batch(session)
-    progress = (
-        batch_progress(session, batch)
-        if batch
-        else dict.fromkeys(("total", "sent", "failed", "queued"), 0)
-    )
-    return {"batch": str(batch) if batch else None, **progress}
 
 
 @login_required
@@ -42,7 +33,7 @@ def session_messages_page(request, uuid):
         {
             "session": session,
             "page": page,
-            "progress": _progress(session),
+            "progress": latest_progress(session),
             "can_send": request.user.has_perm(SEND, session),
             "failed_count": session.messages.filter(state=MessageState.FAILED).count(),
         },
@@ -53,7 +44,7 @@ def session_messages_page(request, uuid):
 def session_messages_progress(request, uuid):
     """The latest sending's progress, which the messages page reads again while it runs."""
     session = session_for(request.user, uuid, perm=VIEW_MESSAGES)
-    return JsonResponse(_progress(session))
+    return JsonResponse(latest_progress(session))
 
 
 @login_required

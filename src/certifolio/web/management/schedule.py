@@ -23,6 +23,7 @@ from certifolio.exams.queries import (
     session_for,
 )
 from certifolio.exams.schedule_forms import LockForm, MoveForm, PlanForm, SwapForm
+from certifolio.exams.session_status import convocations_state, latest_progress
 
 PLAN = "exams.plan"
 VIEWS = ("day", "room", "jury", "candidate")
@@ -69,6 +70,9 @@ def _plan_page(request, session, form, status=200):
             "moved": [_readable_move(item) for item in (replan.moved if replan else [])],
             "published": session.plan_state == PlanState.PUBLISHED,
             "views": VIEWS,
+            "convocations": convocations_state(session),
+            "progress": latest_progress(session),
+            "can_send": request.user.has_perm("exams.send_convocations", session),
         },
         status=status,
     )

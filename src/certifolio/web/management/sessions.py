@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from certifolio.common.lookups import require_perm
@@ -15,11 +16,19 @@ from certifolio.exams import queries
 from certifolio.exams.domain import sessions
 from certifolio.exams.enums import Phase
 from certifolio.exams.forms import PhaseForm, RoomForm, SessionForm, SiteForm
+from certifolio.exams.session_status import session_status
 from certifolio.referential.enums import VersionStatus
 from certifolio.referential.models import Certification
 from certifolio.referential.queries import VIEW_VERSION, version_for
 
 MANAGE = "exams.manage_session"
+# The plan's views, each with its URL name and its link's label.
+ORALS_VIEWS = [
+    ("web:session_orals_by_day", gettext_lazy("By day")),
+    ("web:session_orals_by_room", gettext_lazy("By room")),
+    ("web:session_orals_by_jury", gettext_lazy("By jury")),
+    ("web:session_orals_by_candidate", gettext_lazy("By candidate")),
+]
 
 
 @login_required
@@ -78,6 +87,11 @@ def session_detail(request, uuid):
             "site_form": SiteForm(),
             "can_manage": request.user.has_perm(MANAGE, session),
             "can_register": request.user.has_perm("exams.register", session),
+            "status": session_status(session),
+            "can_list_jurors": request.user.has_perm("exams.list_jurors"),
+            "can_plan": request.user.has_perm("exams.plan", session),
+            "can_view_messages": request.user.has_perm("exams.view_messages", session),
+            "orals_views": ORALS_VIEWS,
         },
     )
 
