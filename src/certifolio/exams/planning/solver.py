@@ -17,7 +17,9 @@ next. The plan is optimal when every stage was proven optimal; otherwise its gap
 last unproven stage's (objective - bound) / objective.
 """
 
+import dataclasses
 import time
+from collections import defaultdict
 
 from .analysis import NO_CAPACITY, Analysis, analyse, unplaced
 from .cpmodel import assignment_from, build, current_bin, hint_values
@@ -64,9 +66,82 @@ def _pair(analysis: Analysis, b: int) -> tuple[int, int]:
 
 def solve(problem: Problem, *, time_limit: float = 10.0, workers: int = 2) -> Plan:
     """The best plan found within ``time_limit`` seconds."""
+    started = time.perf_counter()
+    if any(not o.locked for o in problem.current):
+        plan = _replan_keeping(problem, time_limit, workers, started)
+        if plan is not None:
+            return plan
+    return _solve(problem, time_limit, workers, started)
+
+
+def _keepable(problem: Problem, analysis: Analysis) -> set[str]:
+    """The orals of the plan in force (not locked) that are still valid where they are."""
+    registrations = {r.id: r for r in problem.registrations}
+    room_index = {r.id: i for i, r in enumerate(problem.rooms)}
+    per_day = defaultdict(int, analysis.daily_locked)
+    kept = set()
+    for oral in sorted(problem.current, key=lambda o: (o.day, o.start, o.registration)):
+        reg = registrations.get(oral.registration)
+        if oral.locked or reg is None or oral.registration in kept:
+            continue
+        b = current_bin(analysis, oral, analysis.options.get(reg.id, ()))
+        if b is None or oral.end - oral.start != reg.minutes:
+            continue
+        jury, window = analysis.bins[b].jury, analysis.bins[b].window
+        if reg.remote != (oral.room is None):
+            continue
+        if oral.room is not None:
+            room = room_index.get(oral.room)
+            if room is None or room not in analysis.jury_rooms[jury]:
+                continue
+            if reg.needs_step_free and not problem.rooms[room].step_free:
+                continue
+            if analysis.room_held.get((window, room), set()) - {oral.jury}:
+                continue
+        if per_day[(jury, oral.day)] >= problem.max_orals_per_jury_per_day:
+            continue
+        per_day[(jury, oral.day)] += 1
+        kept.add(oral.registration)
+    return kept
+
+
+def _replan_keeping(problem: Problem, time_limit: float, workers: int, started: float):
+    """Re-plan with every oral that may stay kept as it is; only the others are solved for.
+
+    Moving an oral that may stay never places a registration that could not be placed
+    otherwise in this model's terms unless capacity is short, so when everyone placeable
+    is placed this way, the fewest orals moved (those that must) is proven, and the later
+    goals are solved on a model of the orals that move only: fast on any size. Otherwise
+    (None) the full model decides what to move."""
+    analysis = analyse(problem)
+    kept = _keepable(problem, analysis)
+    if not kept:
+        return None
+    restricted = dataclasses.replace(
+        problem,
+        current=tuple(
+            dataclasses.replace(o, locked=True) if o.registration in kept else o
+            for o in problem.current
+        ),
+    )
+    plan = _solve(restricted, time_limit, workers, started)
+    if len(plan.unplaced) > len(analysis.unplaced):
+        return None
+    orals = tuple(
+        dataclasses.replace(o, locked=False) if o.registration in kept else o for o in plan.orals
+    )
+    # Its bound: the orals that cannot stay where they are.
+    must = sum(1 for o in problem.current if not o.locked and o.registration not in kept)
+    stages = [stage for stage in plan.stages if stage[0] != "moved"]
+    stages.insert(1, ("moved", len(plan.moved), must, len(plan.moved) == must))
+    return dataclasses.replace(
+        plan, orals=orals, stages=tuple(stages), seconds=time.perf_counter() - started
+    )
+
+
+def _solve(problem: Problem, time_limit: float, workers: int, started: float) -> Plan:
     from ortools.sat.python import cp_model  # noqa: PLC0415 (OR-Tools is heavy: loaded when planning)
 
-    started = time.perf_counter()
     analysis = analyse(problem)
     current = {o.registration: o for o in problem.current if o.registration not in analysis.locked}
     hint = greedy(analysis, current)
