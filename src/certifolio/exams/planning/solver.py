@@ -11,9 +11,14 @@ as constraints and starting from the previous solution as a complete hint (the f
 the greedy plan): (1) leave as few registrations unplaced as possible; (2) when
 re-planning, change as few orals of the plan in force as possible (after (1): a
 placeable registration is never left out to spare a move); (3) use as few days, then
-(4) as few jury half-days as possible; (5) make the most orals one juror sits as small
-as possible. The time limit is shared between the stages, what one leaves going to the
-next. The plan is optimal when every stage was proven optimal; otherwise its gap is the
+(4) make the most orals one juror sits as small as possible (balance before packing
+half-days: once half-days are packed the load is too constrained to balance or to
+prove), (5) use as few jury half-days as possible. A re-plan first keeps every oral
+that may stay as it is (locked for the solve), which proves (2) at once on any size;
+only if that leaves someone unplaced does the full model decide what to move. Counting
+lower bounds (bounds.py) are added as constraints, so a stage reaching one is proven.
+The time limit is shared between the stages, what one leaves going to the next. The
+plan is optimal when every stage was proven optimal; otherwise its gap is the
 last unproven stage's (objective - bound) / objective.
 """
 
@@ -22,6 +27,7 @@ import time
 from collections import defaultdict
 
 from .analysis import NO_CAPACITY, Analysis, analyse, unplaced
+from .bounds import fewest_days, fewest_half_days, fewest_most_orals
 from .cpmodel import assignment_from, build, current_bin, hint_values
 from .layout import Assignment, greedy, lay_out
 from .model import PlacedOral, Plan, Problem
@@ -35,7 +41,7 @@ def _stages(built, analysis: Analysis, current) -> list[tuple[str, object]]:
     stages = [("unplaced", len(analysis.options) - built.placed)]
     if current:
         stages.append(("moved", built.moved))
-    stages += [("days", built.days), ("half_days", built.half_days), ("most_orals", built.most)]
+    stages += [("days", built.days), ("most_orals", built.most), ("half_days", built.half_days)]
     return stages
 
 
@@ -58,6 +64,53 @@ def _floor(name, built, hint, analysis: Analysis, current) -> int | None:
         if len(current) - staying == built.fixed_moved:
             return built.fixed_moved
     return None
+
+
+def _balanced(analysis: Analysis, hint: Assignment, current, *, deadline: float) -> Assignment:
+    """The greedy plan again with each juror's load capped near its lower bound, when it
+    places as many and uses no more days: a start the load stage may not need to improve.
+    Tried for a tenth of the time limit at most (a greedy pass takes seconds on large
+    sessions)."""
+    windows = analysis.problem.windows
+
+    def days(assignment: Assignment) -> int:
+        return len({windows[analysis.bins[b].window].day for b in assignment.bins.values()})
+
+    if len(hint.bins) < len(analysis.options):
+        return hint
+    bound = fewest_most_orals(analysis)
+    for cap in (bound, bound + 1, bound + 2):
+        if time.perf_counter() > deadline:
+            break
+        capped = greedy(analysis, current, cap=cap)
+        if len(capped.bins) == len(hint.bins) and days(capped) <= days(hint):
+            return capped
+    return hint
+
+
+def _cut(name: str, analysis: Analysis, reports: list) -> int | None:
+    """A counting lower bound of the goal (bounds.py), once everyone placeable is placed."""
+    if not reports or reports[0][0] != "unplaced" or reports[0][1] != 0:
+        return None
+    if name == "days":
+        return fewest_days(analysis)
+    if name == "half_days":
+        days = next((r[1] for r in reports if r[0] == "days"), None)
+        return None if days is None else fewest_half_days(analysis, days)
+    if name == "most_orals":
+        return fewest_most_orals(analysis)
+    return None
+
+
+def _value(name: str, built, values: dict) -> int:
+    """The goal's value in a solution (or the hint)."""
+    if name == "days":
+        return sum(values[v.index] for v in built.day_used.values())
+    if name == "half_days":
+        return sum(values[v.index] for v in built.active.values() if not isinstance(v, int))
+    if name == "most_orals":
+        return values[built.most.index]
+    return -1
 
 
 def _pair(analysis: Analysis, b: int) -> tuple[int, int]:
@@ -145,6 +198,7 @@ def _solve(problem: Problem, time_limit: float, workers: int, started: float) ->
     analysis = analyse(problem)
     current = {o.registration: o for o in problem.current if o.registration not in analysis.locked}
     hint = greedy(analysis, current)
+    hint = _balanced(analysis, hint, current, deadline=time.perf_counter() + time_limit / 10)
     built = build(cp_model, analysis, current)
     values = hint_values(built, analysis, hint, current)
     stages = _stages(built, analysis, current)
@@ -159,6 +213,11 @@ def _solve(problem: Problem, time_limit: float, workers: int, started: float) ->
             break
         model = built.model
         floor = _floor(name, built, hint, analysis, current)
+        cut = _cut(name, analysis, reports)
+        if cut is not None and floor is None:
+            model.add(goal >= cut)
+            if _value(name, built, values) <= cut:
+                floor = cut
         if floor is not None:
             # The greedy plan already reaches the goal's lower bound: proven, no search.
             reports.append((name, floor, floor, True))
