@@ -66,7 +66,9 @@ def _floor(name, built, hint, analysis: Analysis, current) -> int | None:
     return None
 
 
-def _balanced(analysis: Analysis, hint: Assignment, current, *, deadline: float) -> Assignment:
+def _balanced(
+    analysis: Analysis, hint: Assignment, current, *, deadline: float, took: float
+) -> Assignment:
     """The greedy plan again with each juror's load capped near its lower bound, when it
     places as many and uses no more days: a start the load stage may not need to improve.
     Tried for a tenth of the time limit at most (a greedy pass takes seconds on large
@@ -80,7 +82,7 @@ def _balanced(analysis: Analysis, hint: Assignment, current, *, deadline: float)
         return hint
     bound = fewest_most_orals(analysis)
     for cap in (bound, bound + 1, bound + 2):
-        if time.perf_counter() > deadline:
+        if time.perf_counter() + took > deadline:
             break
         capped = greedy(analysis, current, cap=cap)
         if len(capped.bins) == len(hint.bins) and days(capped) <= days(hint):
@@ -197,8 +199,10 @@ def _solve(problem: Problem, time_limit: float, workers: int, started: float) ->
 
     analysis = analyse(problem)
     current = {o.registration: o for o in problem.current if o.registration not in analysis.locked}
+    before = time.perf_counter()
     hint = greedy(analysis, current)
-    hint = _balanced(analysis, hint, current, deadline=time.perf_counter() + time_limit / 10)
+    took = time.perf_counter() - before
+    hint = _balanced(analysis, hint, current, deadline=before + took + time_limit / 10, took=took)
     built = build(cp_model, analysis, current)
     values = hint_values(built, analysis, hint, current)
     stages = _stages(built, analysis, current)
