@@ -133,7 +133,16 @@ def greedy(
         w = problem.windows[bin_.window]
         opened = any(busy.get((m, bin_.window)) == bin_.jury for m in juries[bin_.jury].members)
         members_load = max((load[m] for m in juries[bin_.jury].members), default=0)
-        return (not opened, w.day not in days_used, members_load, w.day, w.start, b)
+        # Among opened half-days, the fullest first (best fit): less left unused at ends.
+        return (
+            not opened,
+            w.day not in days_used,
+            -used[b] if opened else 0,
+            members_load,
+            w.day,
+            w.start,
+            b,
+        )
 
     order = sorted(
         analysis.options,
