@@ -52,7 +52,7 @@ def test_solve_places_a_registration_at_a_half_days_start():
         (PlacedOral("reg", "jury", "room", DAY, 510, 570),),
         (PlacedOral("reg", "jury", "room", DAY, 810, 870),),
     )
-    assert [stage[0] for stage in plan.stages] == ["unplaced", "days", "half_days", "most_orals"]
+    assert [stage[0] for stage in plan.stages] == ["unplaced", "days", "most_orals", "half_days"]
     assert plan.unplaced == ()
 
 

@@ -38,8 +38,11 @@ def close_windows(analysis: Analysis) -> dict[int, list[int]]:
     return close
 
 
-def greedy(analysis: Analysis, current: dict[str, PlacedOral]) -> Assignment:
-    """Place registrations one by one: current places first, then the most constrained."""
+def greedy(
+    analysis: Analysis, current: dict[str, PlacedOral], cap: int | None = None
+) -> Assignment:
+    """Place registrations one by one: current places first, then the most constrained;
+    with ``cap``, no juror sits more than ``cap`` orals (locked ones included)."""
     problem = analysis.problem
     gap = problem.break_minutes
     registrations = {r.id: r for r in problem.registrations}
@@ -58,6 +61,10 @@ def greedy(analysis: Analysis, current: dict[str, PlacedOral]) -> Assignment:
             result.rooms[pair] = next(iter(rooms))
     days_used = {analysis.problem.windows[w].day for (_j, w) in analysis.forced_rooms}
     load = defaultdict(int)
+    for oral in analysis.locked.values():
+        if oral.jury in analysis.jury_index:
+            for member in juries[analysis.jury_index[oral.jury]].members:
+                load[member] += 1
 
     def room_for(
         registration: RegistrationData, jury: int, window: int, wanted: int | None = None
@@ -97,6 +104,8 @@ def greedy(analysis: Analysis, current: dict[str, PlacedOral]) -> Assignment:
         for member in juries[jury].members:
             if busy.get((member, window), jury) != jury:
                 return False
+            if cap is not None and load[member] >= cap:
+                return False
             if any((member, other) in busy for other in close[window]):
                 return False
         if registration.remote:
@@ -124,7 +133,16 @@ def greedy(analysis: Analysis, current: dict[str, PlacedOral]) -> Assignment:
         w = problem.windows[bin_.window]
         opened = any(busy.get((m, bin_.window)) == bin_.jury for m in juries[bin_.jury].members)
         members_load = max((load[m] for m in juries[bin_.jury].members), default=0)
-        return (not opened, w.day not in days_used, members_load, w.day, w.start, b)
+        # Among opened half-days, the fullest first (best fit): less left unused at ends.
+        return (
+            not opened,
+            w.day not in days_used,
+            -used[b] if opened else 0,
+            members_load,
+            w.day,
+            w.start,
+            b,
+        )
 
     order = sorted(
         analysis.options,

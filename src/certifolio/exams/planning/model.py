@@ -105,7 +105,7 @@ class Plan:
     # Registrations whose oral changed jury, room, day or time against ``current``.
     moved: tuple[str, ...] = ()
     # Per stage of the solve, in order: (goal, objective, bound, proven optimal); goals
-    # are unplaced, moved (re-planning), days, half_days, most_orals.
+    # are unplaced, moved (re-planning), days, most_orals, half_days.
     stages: tuple[tuple[str, float, float, bool], ...] = ()
 
 

@@ -11,15 +11,23 @@ as constraints and starting from the previous solution as a complete hint (the f
 the greedy plan): (1) leave as few registrations unplaced as possible; (2) when
 re-planning, change as few orals of the plan in force as possible (after (1): a
 placeable registration is never left out to spare a move); (3) use as few days, then
-(4) as few jury half-days as possible; (5) make the most orals one juror sits as small
-as possible. The time limit is shared between the stages, what one leaves going to the
-next. The plan is optimal when every stage was proven optimal; otherwise its gap is the
+(4) make the most orals one juror sits as small as possible (balance before packing
+half-days: once half-days are packed the load is too constrained to balance or to
+prove), (5) use as few jury half-days as possible. A re-plan first keeps every oral
+that may stay as it is (locked for the solve), which proves (2) at once on any size;
+only if that leaves someone unplaced does the full model decide what to move. Counting
+lower bounds (bounds.py) are added as constraints, so a stage reaching one is proven.
+The time limit is shared between the stages, what one leaves going to the next. The
+plan is optimal when every stage was proven optimal; otherwise its gap is the
 last unproven stage's (objective - bound) / objective.
 """
 
+import dataclasses
 import time
+from collections import defaultdict
 
 from .analysis import NO_CAPACITY, Analysis, analyse, unplaced
+from .bounds import fewest_days, fewest_half_days, fewest_most_orals
 from .cpmodel import assignment_from, build, current_bin, hint_values
 from .layout import Assignment, greedy, lay_out
 from .model import PlacedOral, Plan, Problem
@@ -33,7 +41,7 @@ def _stages(built, analysis: Analysis, current) -> list[tuple[str, object]]:
     stages = [("unplaced", len(analysis.options) - built.placed)]
     if current:
         stages.append(("moved", built.moved))
-    stages += [("days", built.days), ("half_days", built.half_days), ("most_orals", built.most)]
+    stages += [("days", built.days), ("most_orals", built.most), ("half_days", built.half_days)]
     return stages
 
 
@@ -58,18 +66,143 @@ def _floor(name, built, hint, analysis: Analysis, current) -> int | None:
     return None
 
 
+def _balanced(
+    analysis: Analysis, hint: Assignment, current, *, deadline: float, took: float
+) -> Assignment:
+    """The greedy plan again with each juror's load capped near its lower bound, when it
+    places as many and uses no more days: a start the load stage may not need to improve.
+    Tried for a tenth of the time limit at most (a greedy pass takes seconds on large
+    sessions)."""
+    windows = analysis.problem.windows
+
+    def days(assignment: Assignment) -> int:
+        return len({windows[analysis.bins[b].window].day for b in assignment.bins.values()})
+
+    if len(hint.bins) < len(analysis.options):
+        return hint
+    bound = fewest_most_orals(analysis)
+    for cap in (bound, bound + 1, bound + 2):
+        if time.perf_counter() + took > deadline:
+            break
+        capped = greedy(analysis, current, cap=cap)
+        if len(capped.bins) == len(hint.bins) and days(capped) <= days(hint):
+            return capped
+    return hint
+
+
+def _cut(name: str, analysis: Analysis, reports: list) -> int | None:
+    """A counting lower bound of the goal (bounds.py), once everyone placeable is placed."""
+    if not reports or reports[0][0] != "unplaced" or reports[0][1] != 0:
+        return None
+    if name == "days":
+        return fewest_days(analysis)
+    if name == "half_days":
+        days = next((r[1] for r in reports if r[0] == "days"), None)
+        return None if days is None else fewest_half_days(analysis, days)
+    if name == "most_orals":
+        return fewest_most_orals(analysis)
+    return None
+
+
+def _value(name: str, built, values: dict) -> int:
+    """The goal's value in a solution (or the hint)."""
+    if name == "days":
+        return sum(values[v.index] for v in built.day_used.values())
+    if name == "half_days":
+        return sum(values[v.index] for v in built.active.values() if not isinstance(v, int))
+    if name == "most_orals":
+        return values[built.most.index]
+    return -1
+
+
 def _pair(analysis: Analysis, b: int) -> tuple[int, int]:
     return (analysis.bins[b].jury, analysis.bins[b].window)
 
 
 def solve(problem: Problem, *, time_limit: float = 10.0, workers: int = 2) -> Plan:
     """The best plan found within ``time_limit`` seconds."""
+    started = time.perf_counter()
+    if any(not o.locked for o in problem.current):
+        plan = _replan_keeping(problem, time_limit, workers, started)
+        if plan is not None:
+            return plan
+    return _solve(problem, time_limit, workers, started)
+
+
+def _keepable(problem: Problem, analysis: Analysis) -> set[str]:
+    """The orals of the plan in force (not locked) that are still valid where they are."""
+    registrations = {r.id: r for r in problem.registrations}
+    room_index = {r.id: i for i, r in enumerate(problem.rooms)}
+    per_day = defaultdict(int, analysis.daily_locked)
+    kept = set()
+    for oral in sorted(problem.current, key=lambda o: (o.day, o.start, o.registration)):
+        reg = registrations.get(oral.registration)
+        if oral.locked or reg is None or oral.registration in kept:
+            continue
+        b = current_bin(analysis, oral, analysis.options.get(reg.id, ()))
+        if b is None or oral.end - oral.start != reg.minutes:
+            continue
+        jury, window = analysis.bins[b].jury, analysis.bins[b].window
+        if reg.remote != (oral.room is None):
+            continue
+        if oral.room is not None:
+            room = room_index.get(oral.room)
+            if room is None or room not in analysis.jury_rooms[jury]:
+                continue
+            if reg.needs_step_free and not problem.rooms[room].step_free:
+                continue
+            if analysis.room_held.get((window, room), set()) - {oral.jury}:
+                continue
+        if per_day[(jury, oral.day)] >= problem.max_orals_per_jury_per_day:
+            continue
+        per_day[(jury, oral.day)] += 1
+        kept.add(oral.registration)
+    return kept
+
+
+def _replan_keeping(problem: Problem, time_limit: float, workers: int, started: float):
+    """Re-plan with every oral that may stay kept as it is; only the others are solved for.
+
+    Moving an oral that may stay never places a registration that could not be placed
+    otherwise in this model's terms unless capacity is short, so when everyone placeable
+    is placed this way, the fewest orals moved (those that must) is proven, and the later
+    goals are solved on a model of the orals that move only: fast on any size. Otherwise
+    (None) the full model decides what to move."""
+    analysis = analyse(problem)
+    kept = _keepable(problem, analysis)
+    if not kept:
+        return None
+    restricted = dataclasses.replace(
+        problem,
+        current=tuple(
+            dataclasses.replace(o, locked=True) if o.registration in kept else o
+            for o in problem.current
+        ),
+    )
+    plan = _solve(restricted, time_limit, workers, started)
+    if len(plan.unplaced) > len(analysis.unplaced):
+        return None
+    orals = tuple(
+        dataclasses.replace(o, locked=False) if o.registration in kept else o for o in plan.orals
+    )
+    # Its bound: the orals that cannot stay where they are.
+    must = sum(1 for o in problem.current if not o.locked and o.registration not in kept)
+    stages = [stage for stage in plan.stages if stage[0] != "moved"]
+    stages.insert(1, ("moved", len(plan.moved), must, len(plan.moved) == must))
+    return dataclasses.replace(
+        plan, orals=orals, stages=tuple(stages), seconds=time.perf_counter() - started
+    )
+
+
+def _solve(problem: Problem, time_limit: float, workers: int, started: float) -> Plan:
     from ortools.sat.python import cp_model  # noqa: PLC0415 (OR-Tools is heavy: loaded when planning)
 
-    started = time.perf_counter()
     analysis = analyse(problem)
     current = {o.registration: o for o in problem.current if o.registration not in analysis.locked}
+    before = time.perf_counter()
     hint = greedy(analysis, current)
+    took = time.perf_counter() - before
+    hint = _balanced(analysis, hint, current, deadline=before + took + time_limit / 10, took=took)
     built = build(cp_model, analysis, current)
     values = hint_values(built, analysis, hint, current)
     stages = _stages(built, analysis, current)
@@ -84,6 +217,11 @@ def solve(problem: Problem, *, time_limit: float = 10.0, workers: int = 2) -> Pl
             break
         model = built.model
         floor = _floor(name, built, hint, analysis, current)
+        cut = _cut(name, analysis, reports)
+        if cut is not None and floor is None:
+            model.add(goal >= cut)
+            if _value(name, built, values) <= cut:
+                floor = cut
         if floor is not None:
             # The greedy plan already reaches the goal's lower bound: proven, no search.
             reports.append((name, floor, floor, True))
