@@ -28,7 +28,7 @@ from certifolio.exams.composition import (
     normalised_name,
     rule_names,
 )
-from certifolio.exams.domain.jurors import field_error
+from certifolio.exams.domain.sessions import field_error
 from certifolio.exams.enums import JuryRole
 from certifolio.exams.models import Juror, Jury, JuryMember, Registration, Session
 from certifolio.exams.queries import (

@@ -19,6 +19,7 @@ from certifolio.accounts.models import Organisation, User
 from certifolio.common.audit import record_event
 from certifolio.common.text import unstorable_character
 from certifolio.exams.composition import normalised_name
+from certifolio.exams.domain.sessions import field_error
 from certifolio.exams.enums import HalfDay, JurorGender, Phase, TieKind
 from certifolio.exams.models import Availability, Juror, Session, SessionJuror, Tie
 
@@ -34,11 +35,6 @@ PROFILE_FIELDS = (
     "gender",
     "can_preside",
 )
-
-
-def field_error(field: str, message: str, code: str) -> ValidationError:
-    """A refusal about one field, with its code (forms show it on the field)."""
-    return ValidationError({field: ValidationError(message, code=code)})
 
 
 def _profile(juror: Juror) -> dict:

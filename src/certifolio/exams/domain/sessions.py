@@ -40,7 +40,7 @@ SITE_FIELDS = ("name", "address", "practical_details")
 ROOM_FIELDS = ("name", "capacity", "equipment", "step_free")
 
 
-def field_error(field: str, message: str, *, code: str) -> ValidationError:
+def field_error(field: str, message: str, code: str) -> ValidationError:
     """A refusal about one field, which keeps its code (a dict of strings would lose it)."""
     return ValidationError({field: ValidationError(message, code=code)})
 
