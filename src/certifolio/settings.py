@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "certifolio.referential",
     "certifolio.portfolio",
     "certifolio.exams",
+    "certifolio.grading",
     "certifolio.demo",
     "certifolio.web",
     "certifolio.api",
