@@ -54,7 +54,7 @@ from certifolio.referential.models import (
 )
 from tests.exams.schedule_world import DAY
 from tests.factories import candidate, with_totp
-from tests.security import matrix_exams
+from tests.security import matrix_exams, matrix_grading_delib
 from tests.security.matrix_world import (
     Objects,
     World,
@@ -189,6 +189,7 @@ def request_body(key, world, objects):
         "api:update_registration": {"company": "Globex"},
         "api:withdraw_registration": {"reason": "Abandon"},
     }
+    json_bodies.update(matrix_grading_delib.json_bodies(objects))
     if key in json_bodies:
         return json.dumps(json_bodies[key]), "application/json"
     multipart = {
@@ -214,6 +215,7 @@ def request_body(key, world, objects):
         # The own table's newcomer (of Lyon) in both tables: the import is all or nothing.
         "api:import_registrations": {"file": _registrations_csv(world.own.newcomer)},
     }
+    multipart.update(matrix_grading_delib.form_bodies(objects))
     return multipart.get(key, {}), MULTIPART_CONTENT
 
 
@@ -295,6 +297,7 @@ SETUP = {
     "api:open_portfolio": _without_portfolio,
     "web:person_unlock": _with_lockout,
     **matrix_exams.SETUP,
+    **matrix_grading_delib.SETUP,
 }
 
 
@@ -419,6 +422,7 @@ EFFECT = {
         portfolio=request.objects.portfolio
     ).count(),
     **matrix_exams.EFFECT,
+    **matrix_grading_delib.EFFECT,
     "api:create_session": lambda request: Session.objects.count(),
     "api:update_session": lambda request: (
         Session.objects.get(pk=request.objects.reg_session.pk).name

@@ -57,7 +57,7 @@ from tests.exams.factories import (
 from tests.exams.records import complete_record
 from tests.exams.schedule_world import DAY, plan_world
 from tests.factories import OrganisationFactory, UserFactory, candidate, with_totp
-from tests.security import matrix_exams
+from tests.security import matrix_exams, matrix_grading_delib
 
 ROLE_OF = {
     "candidate": Role.CANDIDATE,
@@ -105,6 +105,10 @@ class Objects:
     room: object = None
     registration: object = None
     newcomer: User | None = None
+    # The deliberation of a jury (matrix_grading_delib.py): its session, jury, registration.
+    delib_session: object = None
+    delib_jury: object = None
+    delib_registration: object = None
 
 
 class World:
@@ -181,6 +185,20 @@ class World:
             matrix_exams.convocation_objects(seed_version, other_owner, name="Autre session")
         )
         self._sessions(lyon, paris, other_owner)
+        (
+            self.own.delib_session,
+            self.own.delib_jury,
+            self.own.delib_registration,
+        ) = matrix_grading_delib.deliberation_objects(
+            seed_version, self.users["candidate"], name="Délibération", juror=self.own.juror
+        )
+        (
+            self.others.delib_session,
+            self.others.delib_jury,
+            self.others.delib_registration,
+        ) = matrix_grading_delib.deliberation_objects(
+            seed_version, other_owner, name="Autre délibération"
+        )
 
     def _jurors(self, objects, juror, name):
         session = SessionFactory(version=self.version, name=name)
@@ -276,6 +294,8 @@ class World:
             return object_named(key, objects).uuid
         if name == "juror_uuid":
             return objects.juror.uuid
+        if name == "registration_uuid":
+            return objects.delib_registration.uuid
         if name == "token" and "invitation" in key:
             return self.invitation_token
         if name == "uidb64":
@@ -469,6 +489,7 @@ UUID_OF = {
         "jury",
     ),
     **matrix_exams.UUID_OF,
+    **matrix_grading_delib.UUID_OF,
     **dict.fromkeys(
         [
             "web:site_edit",

@@ -11,6 +11,7 @@ from certifolio.api import (
     accounts,
     cases,
     convocations,
+    deliberations,
     errors,
     evidence,
     juries,
@@ -50,3 +51,5 @@ api.add_router("", convocations.router)
 # Sessions, their sites and rooms, and registrations (/sessions/{uuid}/registrations…).
 for module in (sessions, registrations):
     api.add_router("", module.router)
+# A jury's deliberation (/juries/{uuid}/deliberation…) and a session's board.
+api.add_router("", deliberations.router)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from certifolio.web.jury import views
+from certifolio.web.jury import deliberation_views, views
 
 urlpatterns = [
     path("jury/", views.jury_home, name="jury_home"),
@@ -14,5 +14,25 @@ urlpatterns = [
         "jury/orals/<uuid:uuid>/calendar.ics",
         views.jury_oral_calendar,
         name="jury_oral_calendar",
+    ),
+    path(
+        "jury/juries/<uuid:uuid>/deliberation/",
+        deliberation_views.jury_deliberation,
+        name="jury_deliberation",
+    ),
+    path(
+        "jury/juries/<uuid:uuid>/deliberation/close/",
+        deliberation_views.jury_deliberation_close,
+        name="jury_deliberation_close",
+    ),
+    path(
+        "jury/juries/<uuid:uuid>/deliberation/<uuid:registration_uuid>/",
+        deliberation_views.jury_decision,
+        name="jury_decision",
+    ),
+    path(
+        "jury/juries/<uuid:uuid>/deliberation/<uuid:registration_uuid>/correct/",
+        deliberation_views.jury_decision_correct,
+        name="jury_decision_correct",
     ),
 ]

@@ -91,6 +91,7 @@ def session_detail(request, uuid):
             "can_list_jurors": request.user.has_perm("exams.list_jurors"),
             "can_plan": request.user.has_perm("exams.plan", session),
             "can_view_messages": request.user.has_perm("exams.view_messages", session),
+            "can_view_board": request.user.has_perm("grading.view_board", session),
             "orals_views": ORALS_VIEWS,
         },
     )

@@ -7,6 +7,7 @@ from django.urls import path
 from certifolio.web.management import (
     audit,
     convocations,
+    deliberation,
     juries,
     jurors,
     people,
@@ -148,4 +149,9 @@ urlpatterns = [
         name="messages_retry",
     ),
     path("audit/<uuid:uuid>/", audit.audit_event, name="audit_event"),
+    path(
+        "sessions/<uuid:uuid>/deliberation/",
+        deliberation.session_deliberation_board,
+        name="session_deliberation_board",
+    ),
 ]
