@@ -10,18 +10,24 @@ from django.conf import settings
 from django.db import connection
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
+from tests.exams.convocation_samples import published_session
 from tests.factories import UserFactory, with_totp
 from tests.grading.world import grading_world
 
 from _bench_urls import WRITE_TABLE
 from certifolio.accounts.enums import Role
-from certifolio.exams.models import Oral
+from certifolio.exams.enums import JuryRole, Phase
 from certifolio.grading.models import Decision, Deliberation
 from certifolio.grading.scope import grid_criteria, scale_codes
 from certifolio.referential.documents import read_document
 from certifolio.referential.domain.loading import load_referential
+
+# The data's accounts are made with a fast hash (hundreds of Argon2 hashes would take
+# minutes); nobody logs in with a password here, sessions are opened directly.
+FAST_HASHING = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+FAST_HASHING.enable()
 
 
 @dataclass
@@ -84,9 +90,14 @@ def bench_jurors(count: int) -> list[BenchJuror]:
 def board_session(registrations: int) -> dict:
     """Server time (median of 20) and query count of the deliberation board of a session
     of ``registrations`` orals, half of them decided."""
-    version = seed_version()
-    world = grading_world(version, candidates=registrations, name="Grande session")
-    deliberation = Deliberation.objects.create(jury=world.jury)
+    # The board reads registrations, orals, sheets and decisions, not portfolios: the
+    # session is written as rows, without the candidates' submissions.
+    session, orals = published_session(
+        seed_version(), candidates=registrations, name="Grande session", phase=Phase.DELIBERATION
+    )
+    jury = orals[0].jury
+    president = jury.members.get(role=JuryRole.PRESIDENT).juror
+    deliberation = Deliberation.objects.create(jury=jury)
     manager = UserFactory(roles=[Role.MANAGER])
     now = datetime.datetime.now(datetime.UTC)
     Decision.objects.bulk_create(
@@ -95,17 +106,17 @@ def board_session(registrations: int) -> dict:
             deliberation=deliberation,
             outcome="full_success",
             proposed_outcome="full_success",
-            recorded_by=world.president.user,
+            recorded_by=president.user,
             recorded_at=now,
         )
-        for oral in Oral.objects.filter(jury=world.jury)[: registrations // 2]
+        for oral in orals[: registrations // 2]
     )
     client = Client()
     client.force_login(manager)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = with_totp(manager).persistent_id
-    session.save()
-    url = f"/management/sessions/{world.session.uuid}/deliberation/"
+    browser_session = client.session
+    browser_session[DEVICE_ID_SESSION_KEY] = with_totp(manager).persistent_id
+    browser_session.save()
+    url = f"/sessions/{session.uuid}/deliberation/"
     assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as queries:
         client.get(url)

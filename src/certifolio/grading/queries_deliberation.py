@@ -18,6 +18,7 @@ from certifolio.common.errors import NotFound
 from certifolio.common.lookups import find, require_perm
 from certifolio.exams.enums import PlanState
 from certifolio.exams.models import AcquiredBlock, Jury, JuryMember, Oral, Registration, Session
+from certifolio.grading.enums import MinutesState, Outcome
 from certifolio.grading.models import (
     BlockDecision,
     CollegialLevel,
@@ -339,6 +340,14 @@ class BoardRow:
     @property
     def decided(self) -> bool:
         return bool(self.outcome)
+
+    @property
+    def outcome_label(self) -> str:
+        return Outcome(self.outcome).label if self.outcome else ""
+
+    @property
+    def minutes_label(self) -> str:
+        return MinutesState(self.minutes_state).label if self.minutes_state else ""
 
 
 def _count(queryset: QuerySet, by: str) -> Subquery:

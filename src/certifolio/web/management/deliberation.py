@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from certifolio.exams import queries
-from certifolio.grading.enums import MinutesState, Outcome
 from certifolio.grading.queries_deliberation import session_board
 
 
@@ -18,7 +17,5 @@ def session_deliberation_board(request, uuid):
         {
             "session": session,
             "rows": session_board(session),
-            "outcomes": dict(Outcome.choices),
-            "minutes_states": dict(MinutesState.choices),
         },
     )
