@@ -13,6 +13,7 @@ from certifolio.api import (
     convocations,
     errors,
     evidence,
+    grading,
     juries,
     jurors,
     mappings,
@@ -50,3 +51,5 @@ api.add_router("", convocations.router)
 # Sessions, their sites and rooms, and registrations (/sessions/{uuid}/registrations…).
 for module in (sessions, registrations):
     api.add_router("", module.router)
+# A juror's grading of an oral (/orals/{uuid}/grid, /grades, /submit).
+api.add_router("", grading.router)
