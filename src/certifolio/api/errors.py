@@ -13,7 +13,7 @@ The handlers installed here turn them into answers, in the request's language:
 | ``ValidationError`` of the domain | 422 | ``detail``, ``errors``, ``fields`` |
 | ninja's ``ValidationError`` (the request's shape) | 422 | ``detail``, ``errors``, ``fields`` |
 | ``cases.StaleEditError`` | 409 | ``detail``, ``revision`` |
-| ``grades.StaleGrade`` (a grade or grid changed meanwhile) | 409 | ``detail``, ``revision``, ``conflicts`` |
+| ``grades.StaleGrade`` | 409 | ``detail``, ``revision``, ``conflicts`` |
 | ``submission.UncoveredCriteria`` | 409 | ``detail``, ``uncovered`` |
 | ``snapshots.SnapshotError`` | 500 | ``detail`` |
 
