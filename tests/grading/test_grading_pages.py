@@ -10,6 +10,7 @@ from certifolio.accounts.models import RoleGrant
 from certifolio.grading.domain.grades import GradeInput, save_grade, save_grid, submit_sheet
 from certifolio.grading.models import Deliberation, Grade, GradingSheet
 from certifolio.portfolio.models import StoredFile
+from certifolio.referential.domain.versions import start_draft
 from tests.exams.convocation_samples import published_session
 from tests.exams.factories import JurorFactory, enlist
 from tests.factories import manager
@@ -188,7 +189,7 @@ def test_a_pdf_is_shown_inline_without_sandbox(world, verified_login):
     )
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cross-Origin-Resource-Policy"] == "same-origin"
-    response.close()
+    b"".join(response.streaming_content)
 
 
 def test_an_svg_is_an_image_under_a_sandbox(world, verified_login):
@@ -204,7 +205,6 @@ def test_an_svg_is_an_image_under_a_sandbox(world, verified_login):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cross-Origin-Resource-Policy"] == "same-origin"
     assert b"".join(response.streaming_content).startswith(b"<svg")
-    response.close()
 
 
 def test_a_file_not_in_the_snapshot_is_404(world, verified_login):
@@ -333,3 +333,16 @@ def test_the_grid_is_read_only_once_the_deliberation_closed(world, verified_logi
 
     assert "La délibération du jury est close" in page
     assert "hx-post" not in page
+
+
+def test_the_autosave_finds_the_criterion_of_the_sessions_version(world, verified_login):
+    # A draft copies the criteria with their uuids: the one graded is the session's.
+    start_draft(world.session.version.certification, actor=None)
+    key = str(world.criteria()[0].uuid)
+
+    response = verified_login(world.member.user).post(
+        url("jury_grade_save", world.oral), {"criterion": key, f"level-{key}": "acquis"}
+    )
+
+    assert response.status_code == 200
+    assert Grade.objects.get().criterion == world.criteria()[0]

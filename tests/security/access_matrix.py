@@ -54,7 +54,7 @@ from certifolio.referential.models import (
 )
 from tests.exams.schedule_world import DAY
 from tests.factories import candidate, with_totp
-from tests.security import matrix_exams
+from tests.security import matrix_exams, matrix_grading_grid
 from tests.security.matrix_world import (
     Objects,
     World,
@@ -189,8 +189,12 @@ def request_body(key, world, objects):
         "api:update_registration": {"company": "Globex"},
         "api:withdraw_registration": {"reason": "Abandon"},
     }
+    grading_forms, grading_json = matrix_grading_grid.bodies(objects)
+    json_bodies.update(grading_json)
     if key in json_bodies:
         return json.dumps(json_bodies[key]), "application/json"
+    if key in grading_forms:
+        return grading_forms[key], MULTIPART_CONTENT
     multipart = {
         "web:person_role": {"role": "juror"},
         "web:evidence_upload": {"files": [pdf_upload("autre.pdf", "Une autre ligne.")]},
@@ -295,6 +299,7 @@ SETUP = {
     "api:open_portfolio": _without_portfolio,
     "web:person_unlock": _with_lockout,
     **matrix_exams.SETUP,
+    **matrix_grading_grid.SETUP,
 }
 
 
@@ -419,6 +424,7 @@ EFFECT = {
         portfolio=request.objects.portfolio
     ).count(),
     **matrix_exams.EFFECT,
+    **matrix_grading_grid.EFFECT,
     "api:create_session": lambda request: Session.objects.count(),
     "api:update_session": lambda request: (
         Session.objects.get(pk=request.objects.reg_session.pk).name

@@ -174,7 +174,12 @@ def get_oral_grid(request, uuid: UUID):
 )
 def save_oral_grade(request, uuid: UUID, payload: GradeIn):
     oral = queries.grading_oral_for(request.user, uuid)
-    criterion = find(Criterion.objects.select_related("version"), uuid=payload.criterion)
+    # Items keep their uuid from one version to the next: the session's version's.
+    criterion = find(
+        Criterion.objects.select_related("version"),
+        uuid=payload.criterion,
+        version_id=oral.registration.session.version_id,
+    )
     grade = domain.save_grade(
         oral,
         actor=request.user,
@@ -204,7 +209,8 @@ def save_oral_grid(request, uuid: UUID, payload: GridIn):
     criteria = list(grid_criteria(oral.registration))
     by_uuid = {criterion.uuid: criterion for criterion in criteria}
     competencies = {criterion.competency.uuid: criterion.competency for criterion in criteria}
-    outside = Criterion.objects.select_related("competency")
+    version_id = oral.registration.session.version_id
+    outside = Criterion.objects.select_related("competency").filter(version_id=version_id)
     grades = [
         domain.GradeInput(
             by_uuid.get(item.criterion) or find(outside, uuid=item.criterion),
@@ -216,7 +222,7 @@ def save_oral_grid(request, uuid: UUID, payload: GridIn):
     ]
     comments = [
         domain.CommentInput(
-            competencies.get(item.competency) or _competency(item.competency),
+            competencies.get(item.competency) or _competency(item.competency, version_id),
             comment=item.comment,
             revision=item.revision,
         )
@@ -226,8 +232,8 @@ def save_oral_grid(request, uuid: UUID, payload: GridIn):
     return {"changed": saved.changed}
 
 
-def _competency(uuid):
-    return find(Competency.objects.all(), uuid=uuid)
+def _competency(uuid, version_id):
+    return find(Competency.objects.filter(version_id=version_id), uuid=uuid)
 
 
 @router.post(

@@ -134,9 +134,13 @@ def _status(request, *, key: str, revision: int | None, state: str, message: str
 def _item_save(request, uuid, *, kind: str):
     oral = queries.grading_oral_for(request.user, uuid)
     key = request.POST.get(kind, "")
+    # Items keep their uuid from one version to the next: the session's version's.
+    version_id = oral.registration.session.version_id
     try:
         if kind == "criterion":
-            criterion = find(Criterion.objects.select_related("version"), uuid=key)
+            criterion = find(
+                Criterion.objects.select_related("version"), uuid=key, version_id=version_id
+            )
             row = domain.save_grade(
                 oral,
                 actor=request.user,
@@ -146,7 +150,7 @@ def _item_save(request, uuid, *, kind: str):
                 revision=_revision(request.POST.get(f"revision-{key}")),
             )
         else:
-            competency = find(Competency.objects.all(), uuid=key)
+            competency = find(Competency.objects.all(), uuid=key, version_id=version_id)
             row = domain.save_competency_comment(
                 oral,
                 actor=request.user,
