@@ -13,7 +13,12 @@ from tests.api.portfolio_world import call
 FRENCH = {"accept-language": "fr"}
 SCHEMAS = "#/components/schemas/"
 # ErrorOut, and the 409 answers that extend it with what the caller needs to go on.
-ERROR_SCHEMAS = {f"{SCHEMAS}ErrorOut", f"{SCHEMAS}StaleOut", f"{SCHEMAS}UncoveredOut"}
+ERROR_SCHEMAS = {
+    f"{SCHEMAS}ErrorOut",
+    f"{SCHEMAS}StaleOut",
+    f"{SCHEMAS}UncoveredOut",
+    f"{SCHEMAS}StaleGradeOut",
+}
 
 
 @pytest.fixture

@@ -54,7 +54,7 @@ from certifolio.referential.models import (
 )
 from tests.exams.schedule_world import DAY
 from tests.factories import candidate, with_totp
-from tests.security import matrix_exams, matrix_grading_delib
+from tests.security import matrix_exams, matrix_grading_delib, matrix_grading_grid
 from tests.security.matrix_world import (
     Objects,
     World,
@@ -190,8 +190,12 @@ def request_body(key, world, objects):
         "api:withdraw_registration": {"reason": "Abandon"},
     }
     json_bodies.update(matrix_grading_delib.json_bodies(objects))
+    grading_forms, grading_json = matrix_grading_grid.bodies(objects)
+    json_bodies.update(grading_json)
     if key in json_bodies:
         return json.dumps(json_bodies[key]), "application/json"
+    if key in grading_forms:
+        return grading_forms[key], MULTIPART_CONTENT
     multipart = {
         "web:person_role": {"role": "juror"},
         "web:evidence_upload": {"files": [pdf_upload("autre.pdf", "Une autre ligne.")]},
@@ -298,6 +302,7 @@ SETUP = {
     "web:person_unlock": _with_lockout,
     **matrix_exams.SETUP,
     **matrix_grading_delib.SETUP,
+    **matrix_grading_grid.SETUP,
 }
 
 
@@ -423,6 +428,7 @@ EFFECT = {
     ).count(),
     **matrix_exams.EFFECT,
     **matrix_grading_delib.EFFECT,
+    **matrix_grading_grid.EFFECT,
     "api:create_session": lambda request: Session.objects.count(),
     "api:update_session": lambda request: (
         Session.objects.get(pk=request.objects.reg_session.pk).name

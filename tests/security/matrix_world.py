@@ -57,7 +57,7 @@ from tests.exams.factories import (
 from tests.exams.records import complete_record
 from tests.exams.schedule_world import DAY, plan_world
 from tests.factories import OrganisationFactory, UserFactory, candidate, with_totp
-from tests.security import matrix_exams, matrix_grading_delib
+from tests.security import matrix_exams, matrix_grading_delib, matrix_grading_grid
 
 ROLE_OF = {
     "candidate": Role.CANDIDATE,
@@ -184,6 +184,9 @@ class World:
         self.others.convocation_session, self.others.convocation_oral = (
             matrix_exams.convocation_objects(seed_version, other_owner, name="Autre session")
         )
+        # The grading of those orals (matrix_grading_grid.py).
+        matrix_grading_grid.prepare(self.own)
+        matrix_grading_grid.prepare(self.others)
         self._sessions(lyon, paris, other_owner)
         (
             self.own.delib_session,
@@ -292,6 +295,8 @@ class World:
             return self.draft.number
         if name == "uuid":
             return object_named(key, objects).uuid
+        if name == "sha256":
+            return matrix_grading_grid.file_sha(objects)
         if name == "juror_uuid":
             return objects.juror.uuid
         if name == "registration_uuid":
@@ -490,6 +495,7 @@ UUID_OF = {
     ),
     **matrix_exams.UUID_OF,
     **matrix_grading_delib.UUID_OF,
+    **matrix_grading_grid.UUID_OF,
     **dict.fromkeys(
         [
             "web:site_edit",

@@ -14,6 +14,7 @@ from certifolio.api import (
     deliberations,
     errors,
     evidence,
+    grading,
     juries,
     jurors,
     mappings,
@@ -53,3 +54,5 @@ for module in (sessions, registrations):
     api.add_router("", module.router)
 # A jury's deliberation (/juries/{uuid}/deliberation…) and a session's board.
 api.add_router("", deliberations.router)
+# A juror's grading of an oral (/orals/{uuid}/grid, /grades, /submit).
+api.add_router("", grading.router)

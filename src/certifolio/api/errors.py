@@ -13,6 +13,7 @@ The handlers installed here turn them into answers, in the request's language:
 | ``ValidationError`` of the domain | 422 | ``detail``, ``errors``, ``fields`` |
 | ninja's ``ValidationError`` (the request's shape) | 422 | ``detail``, ``errors``, ``fields`` |
 | ``cases.StaleEditError`` | 409 | ``detail``, ``revision`` |
+| ``grades.StaleGrade`` | 409 | ``detail``, ``revision``, ``conflicts`` |
 | ``submission.UncoveredCriteria`` | 409 | ``detail``, ``uncovered`` |
 | ``snapshots.SnapshotError`` | 500 | ``detail`` |
 
@@ -33,6 +34,7 @@ from ninja.errors import ValidationError as RequestValidationError
 from certifolio.api.auth import TokenRefused
 from certifolio.api.schemas_portfolio import UncoveredCriterionOut
 from certifolio.common.audit import AuditTrailBroken
+from certifolio.grading.domain.grades import StaleGrade
 from certifolio.portfolio.domain.cases import MappingLinesError, StaleEditError
 from certifolio.portfolio.domain.submission import UncoveredCriteria
 from certifolio.portfolio.models import Case
@@ -55,6 +57,19 @@ class ErrorOut(Schema):
 
 class StaleOut(ErrorOut):
     revision: int = Field(description="The case's current revision.")
+
+
+class ConflictOut(Schema):
+    kind: str = Field(description="criterion or competency.")
+    uuid: str
+    revision: int = Field(description="Its current revision (0: it has none).")
+
+
+class StaleGradeOut(ErrorOut):
+    revision: int | None = Field(description="The grade's current revision (one grade).")
+    conflicts: list[ConflictOut] = Field(
+        default_factory=list, description="The items of a whole grid that changed meanwhile."
+    )
 
 
 class UncoveredOut(ErrorOut):
@@ -202,6 +217,19 @@ def install(api) -> None:
             "revision %(current)s. Read it again and apply your changes to it."
         ) % {"revision": exc.revision, "current": current}
         return answer(request, 409, {"detail": detail, "revision": current})
+
+    @api.exception_handler(StaleGrade)
+    def stale_grade(request, exc):
+        # Before the case's handler: StaleGrade is a StaleEditError.
+        body = {
+            "detail": " ".join(exc.messages),
+            "revision": exc.current,
+            "conflicts": [
+                {"kind": kind, "uuid": str(uuid), "revision": current}
+                for kind, uuid, current in exc.conflicts
+            ],
+        }
+        return answer(request, 409, body)
 
     @api.exception_handler(UncoveredCriteria)
     def uncovered(request, exc):

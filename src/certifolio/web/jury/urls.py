@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from certifolio.web.jury import deliberation_views, views
+from certifolio.web.jury import deliberation_views, grading_views, views
 
 urlpatterns = [
     path("jury/", views.jury_home, name="jury_home"),
@@ -34,5 +34,23 @@ urlpatterns = [
         "jury/juries/<uuid:uuid>/deliberation/<uuid:registration_uuid>/correct/",
         deliberation_views.jury_decision_correct,
         name="jury_decision_correct",
+    ),
+    # Grading (grading_views.py): "my orals" by day, an oral's page, its files, the grid.
+    path("jury/orals/", grading_views.jury_orals, name="jury_orals"),
+    path("jury/orals/<uuid:uuid>/", grading_views.jury_oral, name="jury_oral"),
+    path(
+        "jury/orals/<uuid:uuid>/files/<str:sha256>/",
+        grading_views.jury_oral_file,
+        name="jury_oral_file",
+    ),
+    path("jury/orals/<uuid:uuid>/grades/", grading_views.jury_grade_save, name="jury_grade_save"),
+    path(
+        "jury/orals/<uuid:uuid>/comments/",
+        grading_views.jury_comment_save,
+        name="jury_comment_save",
+    ),
+    path("jury/orals/<uuid:uuid>/grid/", grading_views.jury_grid_save, name="jury_grid_save"),
+    path(
+        "jury/orals/<uuid:uuid>/submit/", grading_views.jury_sheet_submit, name="jury_sheet_submit"
     ),
 ]
