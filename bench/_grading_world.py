@@ -4,7 +4,7 @@ session for the deliberation board. Imported once Django is set up."""
 import datetime
 import functools
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
@@ -37,6 +37,8 @@ class BenchJuror:
     grid_path: str
     criteria: list[str]
     scale: list[str]
+    # The revision of each of his grades, as his page would hold it.
+    revisions: dict = field(default_factory=dict)
 
 
 def create_write_table() -> None:

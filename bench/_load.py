@@ -3,7 +3,8 @@
 Each client is a thread that sends one request after another, each on a new connection
 (gunicorn's sync workers close every connection), and keeps what the answer tells it (a
 grade's new revision, say). Latencies are measured from the connection to the last byte
-of the answer; an error is an exception or an answer outside 2xx.
+of the answer; an error is an exception or an answer other than 2xx or a redirection (a form's
+success).
 """
 
 import http.client
@@ -84,7 +85,7 @@ def run_load(port: int, clients: list[Client], *, seconds: float, warmup: float 
             if sent < counted_from:
                 continue
             latencies[index].append((done - sent) * 1000)
-            if not 200 <= status < 300:
+            if not 200 <= status < 400:
                 errors[index] += 1
                 if not first_error:
                     first_error.append(f"{status} {request.method} {request.path}: {body[:200]!r}")

@@ -5,7 +5,8 @@ For SQLite and PostgreSQL in turn (PostgreSQL on 127.0.0.1:5432, database
 loopback, then 1, 4 and 16 jurors at once, each a thread sending one request after
 another as a logged-in juror of his own oral:
 
-- ``one_write``: the yardstick, the project's middleware then one INSERT;
+- ``one_write``: the yardstick, the project's middleware (the same juror's session,
+  account and second factor read) then one INSERT;
 - ``autosave``: one criterion's level saved, as the grid does while the juror clicks;
 - ``grid``: the whole grid of 30 criteria saved in one request, as the plain form does.
 
@@ -49,7 +50,7 @@ def main() -> int:
     parser.add_argument("--backend", choices=["sqlite", "postgresql"])
     arguments = parser.parse_args()
     if arguments.backend:
-        print(json.dumps(measure(arguments.backend, arguments.seconds)))
+        print("FIGURES " + json.dumps(measure(arguments.backend, arguments.seconds)))
         return 0
     results = {}
     for backend in ("sqlite", "postgresql"):
@@ -72,7 +73,8 @@ def run_child(backend: str, seconds: float) -> dict:
     if completed.returncode != 0:
         sys.stderr.write(completed.stdout + completed.stderr)
         raise SystemExit(f"the {backend} run failed")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    line = next(ln for ln in completed.stdout.splitlines() if ln.startswith("FIGURES "))
+    return json.loads(line.removeprefix("FIGURES "))
 
 
 def postgres_answers() -> bool:
@@ -138,10 +140,13 @@ def measure(backend: str, seconds: float) -> dict:
 
 
 class OneWriteClient:
+    """The yardstick, asked by the same logged-in juror: Django, the project's middleware
+    reading his session, account and second factor, then one INSERT."""
+
     def __init__(self, juror):
         from _load import Request  # noqa: PLC0415 - bench/ is on the path only now
 
-        self.request = Request("POST", "/bench/one-write/", b"", {})
+        self.request = Request("POST", "/bench/one-write/", b"", juror.headers)
 
     def next_request(self):
         return self.request
@@ -150,16 +155,16 @@ class OneWriteClient:
         pass
 
 
-REVISION = re.compile(rb'name="revision" value="(\d+)"')
+REVISION = re.compile(rb'data-revision="(\d+)"')
 
 
 class AutosaveClient:
-    """Clicks a level on one criterion after another, sending the revision it was shown."""
+    """Clicks a level on one criterion after another, sending the revision it was shown
+    (kept on the juror, whose grid the other client saves too)."""
 
     def __init__(self, juror):
         self.juror = juror
         self.count = 0
-        self.revisions = {}
         self.current = None
 
     def next_request(self):
@@ -169,9 +174,9 @@ class AutosaveClient:
         level = self.juror.scale[self.count % len(self.juror.scale)]
         self.count += 1
         self.current = criterion
-        fields = {"criterion": criterion, "level": level, "comment": ""}
-        if criterion in self.revisions:
-            fields["revision"] = self.revisions[criterion]
+        fields = {"criterion": criterion, f"level-{criterion}": level, f"comment-{criterion}": ""}
+        if criterion in self.juror.revisions:
+            fields[f"revision-{criterion}"] = self.juror.revisions[criterion]
         return Request(
             "POST", self.juror.grade_path, urlencode(fields).encode(), self.juror.headers
         )
@@ -179,11 +184,12 @@ class AutosaveClient:
     def read_answer(self, status, body):
         found = REVISION.search(body)
         if status == 200 and found:
-            self.revisions[self.current] = int(found.group(1))
+            self.juror.revisions[self.current] = int(found.group(1))
 
 
 class GridClient:
-    """Saves the whole grid in one request, as the form without JavaScript does."""
+    """Saves the whole grid in one request, as the form without JavaScript does; every
+    save changes every criterion, so each grade's revision goes up by one."""
 
     def __init__(self, juror):
         self.juror = juror
@@ -197,10 +203,15 @@ class GridClient:
         for index, criterion in enumerate(self.juror.criteria[:GRID_SIZE]):
             fields[f"level-{criterion}"] = self.juror.scale[(index + self.count) % 3]
             fields[f"comment-{criterion}"] = f"Observation {self.count}"
+            if criterion in self.juror.revisions:
+                fields[f"revision-{criterion}"] = self.juror.revisions[criterion]
         return Request("POST", self.juror.grid_path, urlencode(fields).encode(), self.juror.headers)
 
     def read_answer(self, status, body):
-        pass
+        # The form's answer is a redirection to the oral's page, as after any form.
+        if status == 302:
+            for criterion in self.juror.criteria[:GRID_SIZE]:
+                self.juror.revisions[criterion] = self.juror.revisions.get(criterion, 0) + 1
 
 
 # --- the printed table ------------------------------------------------------------------

@@ -229,10 +229,10 @@ def test_the_autosave_of_one_criterion_answers_its_revision(
     client = verified_login(world.member.user)
     client.post(url("jury_grade_save", world.oral), {"criterion": key, f"level-{key}": "acquis"})
 
-    # 16 statements: session, user, second factor; the oral (juror_oral_for: the oral, the
-    # juror role, his seat, the oral with its rows, its blocks and members: 6); the
-    # criterion; the save (6, see tests/grading/test_grades.py); four savepoints.
-    with django_assert_num_queries(20):
+    # 16 statements: session, user, second factor, his roles; the oral with its session
+    # and version, his seat read in the same query (grading_oral_for); the criterion; the
+    # save (6, see tests/grading/test_grades.py); four savepoints.
+    with django_assert_num_queries(16):
         response = client.post(
             url("jury_grade_save", world.oral),
             {"criterion": key, f"level-{key}": "non_acquis", f"revision-{key}": "1"},

@@ -174,12 +174,7 @@ def get_oral_grid(request, uuid: UUID):
 )
 def save_oral_grade(request, uuid: UUID, payload: GradeIn):
     oral = queries.grading_oral_for(request.user, uuid)
-    # Items keep their uuid from one version to the next: the session's version's.
-    criterion = find(
-        Criterion.objects.select_related("version"),
-        uuid=payload.criterion,
-        version_id=oral.registration.session.version_id,
-    )
+    criterion = queries.oral_item(oral, Criterion, payload.criterion)
     grade = domain.save_grade(
         oral,
         actor=request.user,

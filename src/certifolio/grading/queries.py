@@ -1,7 +1,7 @@
 """Reads of the juror's grading: his orals by day, and the grid of one oral.
 
-An oral is reached through ``certifolio.exams.queries.juror_oral_for`` (404 for anyone
-not on its jury, other jurors of the session included). The grid shows the juror his own
+An oral is reached through ``grading_oral_for`` (404 for anyone not on its jury, other
+jurors of the session included). The grid shows the juror his own
 grades and, only once his own sheet is submitted, those of the other members who have
 submitted theirs: until then he grades alone.
 """
@@ -10,17 +10,59 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
+from certifolio.accounts.rules import is_juror
+from certifolio.common.errors import NotFound
+from certifolio.common.lookups import find
 from certifolio.exams import queries as exams_queries
+from certifolio.exams.enums import PlanState
 from certifolio.exams.models import Juror, Oral
 from certifolio.grading.models import CompetencyComment, Deliberation, Grade, GradingSheet
 from certifolio.grading.scope import acquired_blocks, grid_criteria, scale_labels
 from certifolio.referential.models import Block, Competency, Criterion
 
-# An oral of the juror's, as a grid page or endpoint needs it.
-grading_oral_for = exams_queries.juror_oral_for
+
+def grading_oral_for(user, uuid) -> Oral:
+    """An oral of a published plan on whose jury ``user``, a juror, sits (its candidate
+    still registered), with its registration's session and version, else
+    ``NotFound``; in one query, as every grading page and endpoint starts with it (the
+    grid's autosave at each pause of the juror's typing).
+
+    It answers as ``exams.queries.juror_oral_for``, whose oral carries the rows of a
+    convocation that grading never reads. The rule is ``grading.grade_oral``: a juror
+    (his roles are read once per request) who sits on the jury, here a condition of the
+    query itself rather than a second one.
+    """
+    if not is_juror(user):
+        raise NotFound
+    # ``get`` rather than ``find``'s ``first``: no ORDER BY on the hottest lookup, and the
+    # session's version (its scale) is the only row joined that saving a grade reads.
+    try:
+        return Oral.objects.select_related("registration__session__version").get(
+            uuid=uuid,
+            registration__session__plan_state=PlanState.PUBLISHED,
+            registration__withdrawn_at__isnull=True,
+            jury__members__juror__user_id=user.pk,
+        )
+    except (Oral.DoesNotExist, ValidationError, ValueError):
+        raise NotFound from None
+
+
+def oral_item(oral: Oral, model, uuid):
+    """The criterion or competency ``uuid`` of the oral's version, else ``NotFound``.
+
+    Items keep their uuid from one version to the next (a draft copies them), so the
+    lookup is within the session's version. Only the identifiers are read: whether the
+    item is graded in this oral is the domain's check.
+    """
+    return find(
+        model.objects.only("pk", "uuid"),
+        uuid=uuid,
+        version_id=oral.registration.session.version_id,
+    )
 
 
 def juror_orals_by_day(user) -> list[tuple[date, list[Oral]]]:
@@ -106,7 +148,7 @@ class Grid:
 
 
 def oral_grid(oral: Oral, user) -> Grid:
-    """The grid of ``oral`` (from ``juror_oral_for``) for ``user``, a member of its jury:
+    """The grid of ``oral`` (from ``grading_oral_for``) for ``user``, a member of its jury:
     every criterion of the blocks attempted, by block and competency, with his own grades
     and, once his sheet is submitted, the other members' submitted ones.
 

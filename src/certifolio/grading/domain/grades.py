@@ -260,7 +260,7 @@ def save_grade(
     if not context.in_scope:
         raise _outside("criterion")
     values = {
-        "level": clean_level(level, scale_codes(criterion.version)),
+        "level": clean_level(level, scale_codes(oral.registration.session.version)),
         "comment": clean_comment(comment),
     }
     grade, before, changed = _save_item(

@@ -1,7 +1,7 @@
 """The juror's grading: "my orals" by day, an oral's page (the submitted snapshot to
 pre-read and the grid), its files, and the grid's saves.
 
-Every page goes through ``juror_oral_for``: anyone not on the oral's jury, other jurors
+Every page goes through ``grading_oral_for``: anyone not on the oral's jury, other jurors
 of the session included, gets 404. The grid is one plain form (saved whole, without
 JavaScript); with JavaScript, htmx saves each criterion and competency comment as it is
 typed (``static/certifolio/grading.js`` keeps what is not saved yet in the browser and
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from certifolio.common.lookups import find, require_perm
+from certifolio.common.lookups import require_perm
 from certifolio.grading import queries
 from certifolio.grading.domain import grades as domain
 from certifolio.grading.scope import grid_criteria
@@ -134,13 +134,9 @@ def _status(request, *, key: str, revision: int | None, state: str, message: str
 def _item_save(request, uuid, *, kind: str):
     oral = queries.grading_oral_for(request.user, uuid)
     key = request.POST.get(kind, "")
-    # Items keep their uuid from one version to the next: the session's version's.
-    version_id = oral.registration.session.version_id
     try:
         if kind == "criterion":
-            criterion = find(
-                Criterion.objects.select_related("version"), uuid=key, version_id=version_id
-            )
+            criterion = queries.oral_item(oral, Criterion, key)
             row = domain.save_grade(
                 oral,
                 actor=request.user,
@@ -150,7 +146,7 @@ def _item_save(request, uuid, *, kind: str):
                 revision=_revision(request.POST.get(f"revision-{key}")),
             )
         else:
-            competency = find(Competency.objects.all(), uuid=key, version_id=version_id)
+            competency = queries.oral_item(oral, Competency, key)
             row = domain.save_competency_comment(
                 oral,
                 actor=request.user,
