@@ -16,6 +16,7 @@ from certifolio.api import (
     juries,
     jurors,
     mappings,
+    minutes,
     portfolios,
     referential,
     registrations,
@@ -50,3 +51,5 @@ api.add_router("", convocations.router)
 # Sessions, their sites and rooms, and registrations (/sessions/{uuid}/registrations…).
 for module in (sessions, registrations):
     api.add_router("", module.router)
+# A jury's minutes (/minutes/{uuid}, its PDF, approval and seal).
+api.add_router("", minutes.router)

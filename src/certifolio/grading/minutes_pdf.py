@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.text import slugify
 
 from certifolio.common.pdf import render_pdf
 from certifolio.exams.enums import JuryRole
@@ -84,10 +85,15 @@ def candidate_rows(minutes: Minutes) -> list[CandidateRow]:
             "registration__candidate", "registration__option", "supersedes"
         )
         .prefetch_related(
-            Prefetch("registration__blocks", queryset=Block.objects.order_by("order")),
+            Prefetch(
+                "registration__blocks",
+                queryset=Block.objects.select_related("version__certification").order_by("order"),
+            ),
             Prefetch(
                 "blocks",
-                queryset=BlockDecision.objects.select_related("block").order_by("block__order"),
+                queryset=BlockDecision.objects.select_related(
+                    "block__version__certification"
+                ).order_by("block__order"),
             ),
         )
         .order_by("registration__candidate__last_name", "registration__candidate__first_name", "pk")
@@ -100,9 +106,9 @@ def candidate_rows(minutes: Minutes) -> list[CandidateRow]:
     ).values_list("candidate_id", "block__uuid"):
         held.setdefault(candidate_id, set()).add(block_uuid)
     version_blocks = list(
-        Block.objects.filter(
-            version=version, uuid__in={uuid for uuids in held.values() for uuid in uuids}
-        ).order_by("order")
+        Block.objects.select_related("version__certification")
+        .filter(version=version, uuid__in={uuid for uuids in held.values() for uuid in uuids})
+        .order_by("order")
     )
     rows = []
     for decision in decisions:
@@ -149,3 +155,14 @@ def render_minutes_pdf(minutes: Minutes, *, sealing: bool = False) -> bytes:
     return render_pdf(
         MINUTES_TEMPLATE, minutes_context(minutes, sealing=sealing), variant="pdf/ua-1"
     )
+
+
+def minutes_document(minutes: Minutes) -> tuple[bytes, str]:
+    """(PDF, file name): the sealed PDF as stored once sealed, else a working version
+    rendered now."""
+    jury = minutes.deliberation.jury
+    stem = f"{slugify(jury.session.name)}-{slugify(jury.name)}-pv-{minutes.number}"
+    if minutes.is_sealed:
+        with minutes.sealed_pdf.open("rb") as handle:
+            return handle.read(), f"{stem}.pdf"
+    return render_minutes_pdf(minutes), f"{stem}-version-de-travail.pdf"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from certifolio.web.jury import views
+from certifolio.web.jury import minutes, views
 
 urlpatterns = [
     path("jury/", views.jury_home, name="jury_home"),
@@ -14,5 +14,12 @@ urlpatterns = [
         "jury/orals/<uuid:uuid>/calendar.ics",
         views.jury_oral_calendar,
         name="jury_oral_calendar",
+    ),
+    path("jury/minutes/<uuid:uuid>/", minutes.jury_minutes, name="jury_minutes"),
+    path("jury/minutes/<uuid:uuid>/pv.pdf", minutes.jury_minutes_pdf, name="jury_minutes_pdf"),
+    path(
+        "jury/minutes/<uuid:uuid>/approve/",
+        minutes.jury_minutes_approve,
+        name="jury_minutes_approve",
     ),
 ]
