@@ -54,7 +54,7 @@ from certifolio.referential.models import (
 )
 from tests.exams.schedule_world import DAY
 from tests.factories import candidate, with_totp
-from tests.security import matrix_exams
+from tests.security import matrix_exams, matrix_grading_minutes
 from tests.security.matrix_world import (
     Objects,
     World,
@@ -295,6 +295,7 @@ SETUP = {
     "api:open_portfolio": _without_portfolio,
     "web:person_unlock": _with_lockout,
     **matrix_exams.SETUP,
+    **matrix_grading_minutes.SETUP,
 }
 
 
@@ -419,6 +420,7 @@ EFFECT = {
         portfolio=request.objects.portfolio
     ).count(),
     **matrix_exams.EFFECT,
+    **matrix_grading_minutes.EFFECT,
     "api:create_session": lambda request: Session.objects.count(),
     "api:update_session": lambda request: (
         Session.objects.get(pk=request.objects.reg_session.pk).name

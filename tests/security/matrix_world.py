@@ -57,7 +57,7 @@ from tests.exams.factories import (
 from tests.exams.records import complete_record
 from tests.exams.schedule_world import DAY, plan_world
 from tests.factories import OrganisationFactory, UserFactory, candidate, with_totp
-from tests.security import matrix_exams
+from tests.security import matrix_exams, matrix_grading_minutes
 
 ROLE_OF = {
     "candidate": Role.CANDIDATE,
@@ -98,6 +98,8 @@ class Objects:
     # A session with a published plan and its convocations sent (matrix_exams.py).
     convocation_session: object = None
     convocation_oral: object = None
+    # The minutes of the convocation oral's jury (matrix_grading_minutes.py).
+    minutes: object = None
     # Sessions: one session open to registrations (everyone's: the same in both tables),
     # its site and room, a registration, and a candidate not yet registered.
     reg_session: object = None
@@ -180,6 +182,8 @@ class World:
         self.others.convocation_session, self.others.convocation_oral = (
             matrix_exams.convocation_objects(seed_version, other_owner, name="Autre session")
         )
+        for objects in (self.own, self.others):
+            objects.minutes = matrix_grading_minutes.minutes_objects(objects.convocation_oral)
         self._sessions(lyon, paris, other_owner)
 
     def _jurors(self, objects, juror, name):
@@ -469,6 +473,7 @@ UUID_OF = {
         "jury",
     ),
     **matrix_exams.UUID_OF,
+    **matrix_grading_minutes.UUID_OF,
     **dict.fromkeys(
         [
             "web:site_edit",
