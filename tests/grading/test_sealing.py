@@ -50,9 +50,23 @@ def test_a_sealed_pdf_is_valid_and_says_who_sealed_it_and_when(sealed):
     assert abs(check.signed_at - NOW) < datetime.timedelta(minutes=5)
 
 
-@pytest.mark.parametrize("where", ["start", "middle", "end"])
+# Where a byte is changed: the signed content, the end of the file, and in the signature
+# itself the parts its own signature does not cover (the length of the structure, its
+# version, its list of digest algorithms, the padding after it).
+PLACES = {
+    "signed content": lambda data, signature: 200,
+    "end of the file": lambda data, signature: len(data) - 40,
+    "signature's length": lambda data, signature: signature + 5,
+    "signature's version": lambda data, signature: signature + 50,
+    "digest algorithms": lambda data, signature: signature + 60,
+    "signature's middle": lambda data, signature: (signature + data.index(b">", signature)) // 2,
+    "padding": lambda data, signature: data.index(b">", signature) - 10,
+}
+
+
+@pytest.mark.parametrize("where", PLACES)
 def test_one_byte_changed_makes_the_seal_invalid(sealed, where):
-    position = {"start": 200, "middle": len(sealed) // 2, "end": len(sealed) - 40}[where]
+    position = PLACES[where](sealed, sealed.index(b"/Contents <") + len(b"/Contents <"))
 
     check = verify_sealed_pdf(flipped(sealed, position))
 
@@ -126,7 +140,7 @@ def test_missing_key_file_stops_the_seal(settings, tmp_path):
 
     assert failed.value.message == (
         f"Il n’y a pas de clé de cachet en {tmp_path / 'absent.p12'}. En développement, "
-        "créez-en une avec « certifolio make_signing_key » ; en production, indiquez dans "
+        "créez-en une avec « certifolio make_signing_key »\u202f; en production, indiquez dans "
         "SEAL_PKCS12_PATH le fichier PKCS#12 du certificateur."
     )
 

@@ -169,6 +169,9 @@ def seal_pdf(pdf: bytes, *, reason: str, location: str = "") -> Sealed:
             )
         ),
         cert_registry=SimpleCertificateStore.from_certs([der(c) for c in seal_key.chain]),
+        # A root's copy in the signature is not protected by it: a byte changed there
+        # would go unnoticed, as verifiers use their own roots anyway.
+        embed_roots=False,
     )
     timestamper = _timestamper() if settings.SEAL_TSA_URL else None
     metadata = signers.PdfSignatureMetadata(
@@ -202,6 +205,11 @@ def _timestamper():
     from pyhanko.sign.timestamps.api import TimeStamper  # noqa: PLC0415 (pyHanko, loaded on use)
 
     url = settings.SEAL_TSA_URL
+    # Translated here: the request runs in another thread, without the caller's language.
+    failure = _(
+        "The time-stamping server at %(url)s did not answer (%(error)s): seal again "
+        "later, or check SEAL_TSA_URL."
+    )
 
     class UrllibTimeStamper(TimeStamper):
         async def async_request_tsa_response(self, req):
@@ -218,13 +226,7 @@ def _timestamper():
                     ) as response:
                         return tsp.TimeStampResp.load(response.read())
                 except (OSError, ValueError) as error:
-                    raise SealingError(
-                        _(
-                            "The time-stamping server at %(url)s did not answer "
-                            "(%(error)s): seal again later, or check SEAL_TSA_URL."
-                        )
-                        % {"url": url, "error": error}
-                    ) from error
+                    raise SealingError(failure % {"url": url, "error": error}) from error
 
             return await asyncio.to_thread(post)
 
@@ -269,6 +271,7 @@ def verify_sealed_pdf(data: bytes) -> SealCheck:
         if not signatures:
             return SealCheck(False, _("The document carries no seal."))
         statuses = [validate_pdf_signature(signature, context) for signature in signatures]
+        padded = [_changed_padding(signature.pkcs7_content) for signature in signatures]
     except Exception as error:
         # A damaged file or signature: pyHanko says what it could not read.
         return SealCheck(
@@ -282,8 +285,8 @@ def verify_sealed_pdf(data: bytes) -> SealCheck:
         "signed_at": status.signer_reported_dt,
         "level": LEVEL_B_T if status.timestamp_validity is not None else LEVEL_B_B,
     }
-    for each in statuses:
-        if not each.intact or not each.valid:
+    for each, changed_padding in zip(statuses, padded, strict=True):
+        if not each.intact or not each.valid or changed_padding:
             return SealCheck(False, _("The document was changed after it was sealed."), **found)
         if not each.trusted:
             return SealCheck(
@@ -296,6 +299,48 @@ def verify_sealed_pdf(data: bytes) -> SealCheck:
             False, _("Content was added to the document after it was sealed."), **found
         )
     return SealCheck(True, **found)
+
+
+def _changed_padding(contents: bytes) -> bool:
+    """Whether a byte of the signature that it does not protect itself was changed.
+
+    The signed byte ranges exclude the signature (CMS), and parts of a CMS structure are
+    not signed: the zeros that pad it, its content type, the list of digest algorithms,
+    the versions. pyHanko does not read some of them, so one byte changed there would go
+    unnoticed: they must be exactly what the signed parts imply.
+    """
+    from asn1crypto import cms, parser  # noqa: PLC0415 (pyHanko's stack, loaded on use)
+
+    _class, _method, _tag, header, body, trailer = parser.parse(contents)
+    if any(contents[len(header) + len(body) + len(trailer) :]):
+        return True
+    encoded = contents[: len(header) + len(body) + len(trailer)]
+    info = cms.ContentInfo.load(encoded)
+    # Encoded anew from what was read, a DER structure gives back the same bytes (a
+    # length changed to cover padding would not).
+    if cms.ContentInfo.load(encoded).dump(force=True) != encoded:
+        return True
+    if info["content_type"].native != "signed_data":
+        return True
+    signed = info["content"]
+    signer_infos = list(signed["signer_infos"])
+    if {algorithm.dump() for algorithm in signed["digest_algorithms"]} != {
+        signer_info["digest_algorithm"].dump() for signer_info in signer_infos
+    }:
+        return True
+    for signer_info in signer_infos:
+        by_key_id = signer_info["sid"].name == "subject_key_identifier"
+        if signer_info["version"].native != ("v3" if by_key_id else "v1"):
+            return True
+    # RFC 5652, 5.1: v3 with a signer named by key identifier or other content than
+    # data, else v1 (no attribute certificates nor other formats here).
+    expected = (
+        "v3"
+        if signed["encap_content_info"]["content_type"].native != "data"
+        or any(signer_info["version"].native == "v3" for signer_info in signer_infos)
+        else "v1"
+    )
+    return signed["version"].native != expected
 
 
 def make_signing_key(

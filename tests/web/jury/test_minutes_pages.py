@@ -71,7 +71,7 @@ def test_last_approval_seals_and_the_sealed_pdf_is_downloaded(world, verified_lo
 
     minutes.refresh_from_db()
     assert minutes.state == MinutesState.SEALED
-    assert "Tous les membres l’ont fait : il est scellé." in response.text
+    assert "Tous les membres l’ont fait\u202f: il est scellé." in response.text
     assert download["Content-Disposition"] == (
         'attachment; filename="session-dhiver-jury-a-pv-1.pdf"'
     )
@@ -129,4 +129,4 @@ def test_minutes_page_query_count(
     with django_assert_num_queries(QUERIES):
         response = client.get(url("web:jury_minutes", minutes))
 
-    assert response.text.count("Blocs tentés") == candidates
+    assert response.text.count("Blocs présentés") == candidates

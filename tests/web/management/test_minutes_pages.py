@@ -69,7 +69,8 @@ def test_a_failed_retry_says_why(failed, verified_login, settings, tmp_path):
     response = verified_login(manager()).post(url("web:minutes_seal", failed), follow=True)
 
     assert (
-        "Le procès-verbal n’a pas pu être scellé : Il n’y a pas de clé de cachet" in response.text
+        "Le procès-verbal n’a pas pu être scellé\u202f: Il n’y a pas de clé de cachet"
+        in response.text
     )
     failed.refresh_from_db()
     assert failed.state == MinutesState.APPROVED
