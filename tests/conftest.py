@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from certifolio.grading.sealing import make_signing_key
 from certifolio.referential.documents import read_document
 from certifolio.referential.domain.loading import load_referential
 from tests.factories import with_totp
@@ -31,6 +32,32 @@ def _immediate_tasks(settings):
             "QUEUES": ["default"],
         }
     }
+
+
+SEAL_PASSWORD = "mot de passe du cachet"
+
+
+@pytest.fixture(scope="session")
+def seal_key_folder(tmp_path_factory):
+    """A development seal chain made once per test process (RSA 2048, for speed)."""
+    folder = tmp_path_factory.mktemp("seal")
+    make_signing_key(
+        organisation="certifolio (tests)",
+        pkcs12_path=folder / "seal.p12",
+        root_path=folder / "root.pem",
+        password=SEAL_PASSWORD,
+        key_size=2048,
+    )
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _seal_key(settings, seal_key_folder):
+    """Minutes are sealed with the tests' key, never with one of the data folder."""
+    settings.SEAL_PKCS12_PATH = seal_key_folder / "seal.p12"
+    settings.SEAL_PKCS12_PASSWORD = SEAL_PASSWORD
+    settings.SEAL_TRUST_ROOTS = seal_key_folder / "root.pem"
+    settings.SEAL_TSA_URL = ""
 
 
 @pytest.fixture(autouse=True)

@@ -32,6 +32,10 @@ def env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def env_path(name: str, default: Path) -> Path:
+    return Path(os.environ[name]) if os.environ.get(name) else default
+
+
 # Only the commands that set things up create it (``certifolio.datadir``).
 DATA_DIR = data_dir()
 
@@ -304,6 +308,16 @@ CASE_URI_BASE = os.environ.get("CASE_URI_BASE", "urn:certifolio:")
 ORAL_MEETING_URL_TEMPLATE = os.environ.get(
     "ORAL_MEETING_URL_TEMPLATE", "https://visio.example.org/certifolio/{oral}"
 )
+
+# The certifier's seal of the minutes (PAdES, docs/minutes.md): a PKCS#12 file (key and
+# certificate chain) and its password (empty: not encrypted); by default the development
+# key that `certifolio make_signing_key` (and `rundemo`) makes in the data folder. With a
+# time-stamping server (RFC 3161) the seal reaches PAdES B-T, else B-B.
+# SEAL_TRUST_ROOTS: the PEM file of the roots a sealed PDF is verified against.
+SEAL_PKCS12_PATH = env_path("SEAL_PKCS12_PATH", DATA_DIR / "seal" / "seal.p12")
+SEAL_PKCS12_PASSWORD = os.environ.get("SEAL_PKCS12_PASSWORD", "")
+SEAL_TSA_URL = os.environ.get("SEAL_TSA_URL", "")
+SEAL_TRUST_ROOTS = env_path("SEAL_TRUST_ROOTS", DATA_DIR / "seal" / "root.pem")
 
 # Where the seed title's referential ships inside the package.
 SEED_REFERENTIAL = BASE_DIR / "referential" / "data" / "expert-ingenierie-informatique.yaml"

@@ -20,6 +20,7 @@ from certifolio.exams.models import (
     Tie,
 )
 from certifolio.exams.planning.check import check_plan
+from certifolio.grading.sealing import load_seal_key
 from certifolio.portfolio.enums import AccessRoute
 from certifolio.referential.models import Criterion, ReferentialVersion
 
@@ -109,3 +110,19 @@ def test_demo_manager_logs_in_with_the_printed_second_factor(client, db, capsys)
 
     assert response.status_code == 302
     assert client.get("/people/").status_code == 200
+
+
+def test_load_demo_makes_the_seal_key_when_missing_and_keeps_it(db, settings, tmp_path):
+    settings.SEAL_PKCS12_PATH = tmp_path / "seal" / "seal.p12"
+    settings.SEAL_TRUST_ROOTS = tmp_path / "seal" / "root.pem"
+    settings.SEAL_PKCS12_PASSWORD = ""
+    call_command("load_demo")
+    root = settings.SEAL_TRUST_ROOTS.read_bytes()
+
+    call_command("load_demo")
+
+    assert load_seal_key().subject == (
+        "CN=certifolio (développement) — cachet des procès-verbaux,"
+        "O=certifolio (développement),C=FR"
+    )
+    assert settings.SEAL_TRUST_ROOTS.read_bytes() == root

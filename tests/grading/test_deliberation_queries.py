@@ -6,7 +6,7 @@ from django.utils import timezone
 from certifolio.accounts.models import User
 from certifolio.exams.models import Oral, Registration
 from certifolio.grading.domain.deliberations import close_deliberation, record_decision
-from certifolio.grading.queries_deliberation import deliberation_view, session_board
+from certifolio.grading.queries.deliberation import deliberation_view, session_board
 from certifolio.grading.scope import grid_criteria
 from tests.grading.deliberation_samples import decision_of, graded, submit_sheet
 from tests.grading.world import grading_world

@@ -54,7 +54,12 @@ from certifolio.referential.models import (
 )
 from tests.exams.schedule_world import DAY
 from tests.factories import candidate, with_totp
-from tests.security import matrix_exams, matrix_grading_delib, matrix_grading_grid
+from tests.security import (
+    matrix_exams,
+    matrix_grading_delib,
+    matrix_grading_grid,
+    matrix_grading_minutes,
+)
 from tests.security.matrix_world import (
     Objects,
     World,
@@ -303,6 +308,7 @@ SETUP = {
     **matrix_exams.SETUP,
     **matrix_grading_delib.SETUP,
     **matrix_grading_grid.SETUP,
+    **matrix_grading_minutes.SETUP,
 }
 
 
@@ -429,6 +435,7 @@ EFFECT = {
     **matrix_exams.EFFECT,
     **matrix_grading_delib.EFFECT,
     **matrix_grading_grid.EFFECT,
+    **matrix_grading_minutes.EFFECT,
     "api:create_session": lambda request: Session.objects.count(),
     "api:update_session": lambda request: (
         Session.objects.get(pk=request.objects.reg_session.pk).name

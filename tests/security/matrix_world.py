@@ -57,7 +57,12 @@ from tests.exams.factories import (
 from tests.exams.records import complete_record
 from tests.exams.schedule_world import DAY, plan_world
 from tests.factories import OrganisationFactory, UserFactory, candidate, with_totp
-from tests.security import matrix_exams, matrix_grading_delib, matrix_grading_grid
+from tests.security import (
+    matrix_exams,
+    matrix_grading_delib,
+    matrix_grading_grid,
+    matrix_grading_minutes,
+)
 
 ROLE_OF = {
     "candidate": Role.CANDIDATE,
@@ -98,6 +103,8 @@ class Objects:
     # A session with a published plan and its convocations sent (matrix_exams.py).
     convocation_session: object = None
     convocation_oral: object = None
+    # The minutes of the convocation oral's jury (matrix_grading_minutes.py).
+    minutes: object = None
     # Sessions: one session open to registrations (everyone's: the same in both tables),
     # its site and room, a registration, and a candidate not yet registered.
     reg_session: object = None
@@ -187,6 +194,16 @@ class World:
         # The grading of those orals (matrix_grading_grid.py).
         matrix_grading_grid.prepare(self.own)
         matrix_grading_grid.prepare(self.others)
+        # The minutes of a closed deliberation, on an oral of their own: the orals above
+        # are still being graded (matrix_grading_minutes.py).
+        for objects, owner, juror, name in (
+            (self.own, self.users["candidate"], self.own.juror, "Session du PV"),
+            (self.others, other_owner, None, "Autre session du PV"),
+        ):
+            _session, oral = matrix_exams.convocation_objects(
+                seed_version, owner, name=name, juror=juror
+            )
+            objects.minutes = matrix_grading_minutes.minutes_objects(oral)
         self._sessions(lyon, paris, other_owner)
         (
             self.own.delib_session,
@@ -496,6 +513,7 @@ UUID_OF = {
     **matrix_exams.UUID_OF,
     **matrix_grading_delib.UUID_OF,
     **matrix_grading_grid.UUID_OF,
+    **matrix_grading_minutes.UUID_OF,
     **dict.fromkeys(
         [
             "web:site_edit",

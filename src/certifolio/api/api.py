@@ -18,6 +18,7 @@ from certifolio.api import (
     juries,
     jurors,
     mappings,
+    minutes,
     portfolios,
     referential,
     registrations,
@@ -56,3 +57,5 @@ for module in (sessions, registrations):
 api.add_router("", deliberations.router)
 # A juror's grading of an oral (/orals/{uuid}/grid, /grades, /submit).
 api.add_router("", grading.router)
+# A jury's minutes (/minutes/{uuid}, its PDF, approval and seal).
+api.add_router("", minutes.router)

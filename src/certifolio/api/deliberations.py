@@ -16,9 +16,9 @@ from certifolio.api.errors import READ, WRITE
 from certifolio.api.schemas import InputSchema
 from certifolio.common.errors import NotFound
 from certifolio.exams import queries as exams_queries
-from certifolio.grading import queries_deliberation as queries
 from certifolio.grading.domain import deliberations
 from certifolio.grading.models import COMMENT_MAX_LENGTH
+from certifolio.grading.queries import deliberation as queries
 
 router = Router(tags=["deliberations"])
 

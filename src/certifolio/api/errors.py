@@ -16,6 +16,7 @@ The handlers installed here turn them into answers, in the request's language:
 | ``grades.StaleGrade`` | 409 | ``detail``, ``revision``, ``conflicts`` |
 | ``submission.UncoveredCriteria`` | 409 | ``detail``, ``uncovered`` |
 | ``snapshots.SnapshotError`` | 500 | ``detail`` |
+| ``sealing.SealingError`` (the seal cannot be applied) | 503 | ``detail`` |
 
 Operations declare the statuses they may answer with ``errors(...)`` so that the OpenAPI
 document lists them with their schema.
@@ -35,6 +36,7 @@ from certifolio.api.auth import TokenRefused
 from certifolio.api.schemas_portfolio import UncoveredCriterionOut
 from certifolio.common.audit import AuditTrailBroken
 from certifolio.grading.domain.grades import StaleGrade
+from certifolio.grading.sealing import SealingError
 from certifolio.portfolio.domain.cases import MappingLinesError, StaleEditError
 from certifolio.portfolio.domain.submission import UncoveredCriteria
 from certifolio.portfolio.models import Case
@@ -252,3 +254,9 @@ def install(api) -> None:
         # The storage needs restoring; nothing the caller sent is at fault.
         logger.error("%s: %s", request.path, exc.messages)
         return answer(request, 500, {"detail": " ".join(exc.messages)})
+
+    @api.exception_handler(SealingError)
+    def seal_unavailable(request, exc):
+        # The certifier's key or time-stamping server needs fixing; the failure is
+        # recorded on the minutes, which a manager seals again.
+        return answer(request, 503, {"detail": exc.message})

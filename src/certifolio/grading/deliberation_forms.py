@@ -29,7 +29,7 @@ def _text(label, rows=3, help_text=""):
 
 
 class DecisionForm(forms.Form):
-    """Built from a ``queries_deliberation.RegistrationRow``; ``correction`` adds the
+    """Built from a ``queries.deliberation.RegistrationRow``; ``correction`` adds the
     reason."""
 
     def __init__(self, data=None, *, row, scale, correction=False):

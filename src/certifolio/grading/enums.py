@@ -14,8 +14,10 @@ class Outcome(models.TextChoices):
 
 class MinutesState(models.TextChoices):
     """A PV waits for every member's approval, is sealed, and may later be superseded by
-    the PV of a correction (it stays readable)."""
+    the PV of a correction (it stays readable). Approved by all but not sealed: the seal
+    failed (``Minutes.seal_error`` says why) and a manager seals it again."""
 
     AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approvals")
+    APPROVED = "approved", _("Approved, not sealed")
     SEALED = "sealed", _("Sealed")
     SUPERSEDED = "superseded", _("Superseded")

@@ -13,6 +13,7 @@ sealed. Nothing here is deleted: what was decided stays readable.
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -235,6 +236,19 @@ class BlockDecision(StorableTextMixin, models.Model):
         return f"{self.block_id}: {self.validated}"
 
 
+class SealedMinutesError(ValidationError):
+    """A change to sealed minutes: a sealed PV never changes."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "These minutes are sealed: a sealed PV never changes. A correction is a new "
+                "decision, whose new minutes supersede these."
+            ),
+            code="sealed",
+        )
+
+
 def minutes_path(minutes, filename: str) -> str:
     return f"minutes/{minutes.uuid}/{filename}"
 
@@ -290,6 +304,24 @@ class Minutes(StorableTextMixin, models.Model):
 
     def __str__(self):
         return f"PV {self.number} — {self.deliberation}"
+
+    # Once sealed, only its being superseded is still recorded on it.
+    AFTER_SEAL_FIELDS = frozenset({"state", "superseded_at"})
+
+    def save(self, *args, **kwargs):
+        fields = kwargs.get("update_fields")
+        if (
+            self.pk is not None
+            and (fields is None or not set(fields) <= self.AFTER_SEAL_FIELDS)
+            and Minutes.objects.filter(pk=self.pk, sealed_at__isnull=False).exists()
+        ):
+            raise SealedMinutesError
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if Minutes.objects.filter(pk=self.pk, sealed_at__isnull=False).exists():
+            raise SealedMinutesError
+        return super().delete(*args, **kwargs)
 
     @property
     def is_sealed(self) -> bool:

@@ -40,3 +40,5 @@ rules.add_perm("grading.deliberate", is_juror & presides)
 rules.add_perm("grading.view_board", is_manager | is_auditor)
 rules.add_perm("grading.view_minutes", is_manager | is_auditor | (is_juror & sits_on_minutes_jury))
 rules.add_perm("grading.approve_minutes", is_juror & sits_on_minutes_jury)
+# Sealing minutes again after a failed seal (the key fixed): managers.
+rules.add_perm("grading.seal_minutes", is_manager)

@@ -41,7 +41,7 @@ def test_a_member_reads_the_deliberation(seed_version, verified_login):
     assert "Délibération du Jury A" in text
     assert "Jean Dupont" in text
     assert "2/2" in text
-    assert "Succès total" in text
+    assert "Réussite totale" in text
     assert "Clore la délibération" not in text
 
 
@@ -93,7 +93,7 @@ def test_a_departure_without_justification_is_refused_on_the_form(seed_version, 
 
     assert response.status_code == 422
     assert (
-        "Les blocs décidés mènent au résultat « Succès total »\u202f: un autre résultat demande "
+        "Les blocs décidés mènent au résultat « Réussite totale »\u202f: un autre résultat demande "
         "une justification écrite."
     ) in response.text
     assert Decision.objects.count() == 0

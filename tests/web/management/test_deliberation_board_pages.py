@@ -28,7 +28,7 @@ def test_a_manager_reads_the_board(seed_version, verified_login):
 
     assert "Tableau des délibérations de Session d’hiver" in page
     assert "2/2" in page
-    assert "Succès total" in page
+    assert "Réussite totale" in page
     assert "délibération ouverte" in page
     assert board_url(world) in client.get(reverse("web:session", args=[world.session.uuid])).text
 

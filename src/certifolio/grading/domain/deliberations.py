@@ -38,7 +38,7 @@ from certifolio.grading.models import (
     Minutes,
 )
 from certifolio.grading.proposals import proposed_outcome, rules_proposal, scale_of
-from certifolio.grading.queries_deliberation import proposed_levels
+from certifolio.grading.queries.deliberation import proposed_levels
 
 # Outcomes for a candidate who did not sit the oral: no level, no block validated.
 NOT_SAT = (Outcome.ABSENT, Outcome.EXCUSED)

@@ -311,6 +311,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("awaiting_approval", "Awaiting approvals"),
+                            ("approved", "Approved, not sealed"),
                             ("sealed", "Sealed"),
                             ("superseded", "Superseded"),
                         ],

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certifolio.common.errors import NotFound
-from certifolio.grading import queries_deliberation as queries
 from certifolio.grading.deliberation_forms import DecisionForm
 from certifolio.grading.domain import deliberations
 from certifolio.grading.enums import Outcome
+from certifolio.grading.queries import deliberation as queries
 
 VIEW = "grading.view_deliberation"
 DELIBERATE = "grading.deliberate"

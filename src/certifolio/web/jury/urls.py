@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from certifolio.web.jury import deliberation_views, grading_views, views
+from certifolio.web.jury import deliberation_views, grading_views, minutes, views
 
 urlpatterns = [
     path("jury/", views.jury_home, name="jury_home"),
@@ -52,5 +52,13 @@ urlpatterns = [
     path("jury/orals/<uuid:uuid>/grid/", grading_views.jury_grid_save, name="jury_grid_save"),
     path(
         "jury/orals/<uuid:uuid>/submit/", grading_views.jury_sheet_submit, name="jury_sheet_submit"
+    ),
+    # The minutes (minutes.py): read, download, approve.
+    path("jury/minutes/<uuid:uuid>/", minutes.jury_minutes, name="jury_minutes"),
+    path("jury/minutes/<uuid:uuid>/pv.pdf", minutes.jury_minutes_pdf, name="jury_minutes_pdf"),
+    path(
+        "jury/minutes/<uuid:uuid>/approve/",
+        minutes.jury_minutes_approve,
+        name="jury_minutes_approve",
     ),
 ]

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from certifolio.exams import queries
-from certifolio.grading.queries_deliberation import session_board
+from certifolio.grading.queries.deliberation import session_board
 
 
 @login_required

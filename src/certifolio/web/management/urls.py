@@ -10,6 +10,7 @@ from certifolio.web.management import (
     deliberation,
     juries,
     jurors,
+    minutes,
     people,
     registrations,
     schedule,
@@ -126,6 +127,9 @@ urlpatterns = [
         registrations.registration_withdraw,
         name="registration_withdraw",
     ),
+    path("minutes/<uuid:uuid>/", minutes.minutes_detail, name="minutes"),
+    path("minutes/<uuid:uuid>/pv.pdf", minutes.minutes_pdf, name="minutes_pdf"),
+    path("minutes/<uuid:uuid>/seal/", minutes.minutes_seal, name="minutes_seal"),
     path("audit/", audit.audit_list, name="audit"),
     # A session's convocations and the other e-mails about its orals.
     path(

@@ -11,6 +11,7 @@ from base64 import b32encode
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -60,6 +61,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        # The development key that seals the minutes, when there is none yet.
+        if not settings.SEAL_PKCS12_PATH.exists() and not settings.SEAL_TRUST_ROOTS.exists():
+            call_command("make_signing_key", stdout=self.stdout)
         version, changed = load_referential(read_document(settings.SEED_REFERENTIAL), actor=None)
         self.stdout.write(
             f"Referential {version.certification.slug}: version {version.number} "
