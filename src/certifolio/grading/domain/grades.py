@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -407,6 +407,29 @@ def _plan(model, rows_by_key, items, *, key_name, kind, sheet_id, now):
     return new, changed, before, after, conflicts
 
 
+def _update_rows(model, rows, fields: list[str]) -> None:
+    """Write ``fields`` of ``rows`` (locked by the caller) in one statement run for each.
+
+    ``bulk_update`` builds one CASE expression per field over every row: for a grid of 30
+    criteria, compiling it cost about half of the whole request. The same UPDATE by
+    primary key, executed for each row, costs a tenth of that.
+    """
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    columns = [model._meta.get_field(name) for name in fields]
+    assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608 - names from the model
+    values = [
+        [column.get_db_prep_save(getattr(row, column.attname), connection) for column in columns]
+        + [row.pk]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
+
+
 @transaction.atomic
 def save_grid(
     oral: Oral,
@@ -475,8 +498,8 @@ def save_grid(
             _("Nothing was saved: the grid was saved elsewhere meanwhile. Reload it."),
             obj=sheet,
         ) from None
-    Grade.objects.bulk_update(changed_grades, ["level", "comment", "revision", "updated_at"])
-    CompetencyComment.objects.bulk_update(changed_comments, ["comment", "revision", "updated_at"])
+    _update_rows(Grade, changed_grades, ["level", "comment", "revision", "updated_at"])
+    _update_rows(CompetencyComment, changed_comments, ["comment", "revision", "updated_at"])
     saved = GridSaved(sheet, new_grades + changed_grades, new_comments + changed_comments)
     if saved.changed:
         record_event(
