@@ -146,9 +146,12 @@ def test_the_president_closes_the_deliberation(seed_version, verified_login):
         reverse("web:jury_deliberation_close", kwargs={"uuid": world.jury.uuid}), follow=True
     )
 
+    minutes = Minutes.objects.get()
     assert Deliberation.objects.get().is_closed is True
-    assert Minutes.objects.count() == 1
     assert "La délibération est close" in response.text
+    # The page lists the minutes, where each member approves them.
+    assert reverse("web:jury_minutes", kwargs={"uuid": minutes.uuid}) in response.text
+    assert "Procès-verbal n° 1" in response.text
 
 
 def test_closing_with_an_undecided_candidate_says_who(seed_version, verified_login):

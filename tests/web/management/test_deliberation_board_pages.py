@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from certifolio.accounts.enums import Role
-from certifolio.grading.domain.deliberations import record_decision
+from certifolio.grading.domain.deliberations import close_deliberation, record_decision
 from tests.factories import UserFactory, manager
 from tests.grading.deliberation_samples import decision_of, graded
 from tests.grading.world import grading_world
@@ -31,6 +31,24 @@ def test_a_manager_reads_the_board(seed_version, verified_login):
     assert "Réussite totale" in page
     assert "délibération ouverte" in page
     assert board_url(world) in client.get(reverse("web:session", args=[world.session.uuid])).text
+
+
+def test_the_board_links_each_registration_to_its_jurys_latest_minutes(
+    seed_version, verified_login
+):
+    world = grading_world(seed_version)
+    graded(world)
+    record_decision(
+        world.registration, actor=world.president.user, **decision_of(world.registration)
+    )
+    minutes = close_deliberation(
+        world.registration.oral.jury.deliberation, actor=world.president.user
+    )
+
+    page = verified_login(manager()).get(board_url(world)).text
+
+    assert reverse("web:minutes", kwargs={"uuid": minutes.uuid}) in page
+    assert "En attente des approbations" in page
 
 
 def test_an_auditor_reads_the_board(seed_version, client):

@@ -332,6 +332,7 @@ class BoardRow:
     outcome: str
     deliberation_closed: bool
     minutes_state: str
+    minutes_uuid: object = None
 
     @property
     def oral_done(self) -> bool:
@@ -354,6 +355,12 @@ def _count(queryset: QuerySet, by: str) -> Subquery:
     return Subquery(queryset.values(by).annotate(count=Count("pk")).values("count")[:1])
 
 
+# The latest minutes of a registration's jury (a correction draws up new ones).
+_latest_minutes = Minutes.objects.filter(deliberation__jury=OuterRef("oral__jury")).order_by(
+    "-number"
+)
+
+
 def board_registrations(session: Session) -> QuerySet[Registration]:
     """The session's active registrations with what the board shows, in one query."""
     return (
@@ -373,11 +380,8 @@ def board_registrations(session: Session) -> QuerySet[Registration]:
             closed_at=Subquery(
                 Deliberation.objects.filter(jury=OuterRef("oral__jury")).values("closed_at")[:1]
             ),
-            minutes_state=Subquery(
-                Minutes.objects.filter(deliberation__jury=OuterRef("oral__jury"))
-                .order_by("-number")
-                .values("state")[:1]
-            ),
+            minutes_state=Subquery(_latest_minutes.values("state")[:1]),
+            minutes_uuid=Subquery(_latest_minutes.values("uuid")[:1]),
         )
         .order_by("oral__starts_at", "candidate__last_name", "pk")
     )
@@ -398,6 +402,7 @@ def session_board(session: Session) -> list[BoardRow]:
                 outcome=registration.current_outcome or "",
                 deliberation_closed=registration.closed_at is not None,
                 minutes_state=registration.minutes_state or "",
+                minutes_uuid=registration.minutes_uuid,
             )
         )
     return rows
