@@ -263,27 +263,15 @@ def save_grade(
         "level": clean_level(level, scale_codes(oral.registration.session.version)),
         "comment": clean_comment(comment),
     }
-    grade, before, changed = _save_item(
-        Grade,
-        sheet_id=_sheet_id(oral, context),
-        key={"criterion": criterion},
+    return _save_and_record(
+        oral,
+        context,
+        actor=actor,
+        target=criterion,
         values=values,
         revision=revision,
+        action="grading.grade_saved",
     )
-    if changed:
-        record_event(
-            "grading.grade_saved",
-            obj=grade,
-            actor=actor,
-            before=before,
-            after={
-                **values,
-                "revision": grade.revision,
-                "criterion": criterion.uuid,
-                "oral": oral.uuid,
-            },
-        )
-    return grade
 
 
 @transaction.atomic
@@ -301,25 +289,42 @@ def save_competency_comment(
     if not context.in_scope:
         raise _outside("competency")
     values = {"comment": clean_comment(comment)}
+    return _save_and_record(
+        oral,
+        context,
+        actor=actor,
+        target=competency,
+        values=values,
+        revision=revision,
+        action="grading.competency_comment_saved",
+    )
+
+
+def _save_and_record(oral, context, *, actor, target, values, revision, action):
+    """Save the actor's grade of a criterion, or comment on a competency (``target``),
+    and record the change; an unchanged save records nothing."""
+    model, key = (
+        (Grade, "criterion")
+        if isinstance(target, Criterion)
+        else (
+            CompetencyComment,
+            "competency",
+        )
+    )
     row, before, changed = _save_item(
-        CompetencyComment,
+        model,
         sheet_id=_sheet_id(oral, context),
-        key={"competency": competency},
+        key={key: target},
         values=values,
         revision=revision,
     )
     if changed:
         record_event(
-            "grading.competency_comment_saved",
+            action,
             obj=row,
             actor=actor,
             before=before,
-            after={
-                **values,
-                "revision": row.revision,
-                "competency": competency.uuid,
-                "oral": oral.uuid,
-            },
+            after={**values, "revision": row.revision, key: target.uuid, "oral": oral.uuid},
         )
     return row
 
