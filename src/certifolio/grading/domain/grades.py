@@ -303,14 +303,10 @@ def save_competency_comment(
 def _save_and_record(oral, context, *, actor, target, values, revision, action):
     """Save the actor's grade of a criterion, or comment on a competency (``target``),
     and record the change; an unchanged save records nothing."""
-    model, key = (
-        (Grade, "criterion")
-        if isinstance(target, Criterion)
-        else (
-            CompetencyComment,
-            "competency",
-        )
-    )
+    if isinstance(target, Criterion):
+        model, key = Grade, "criterion"
+    else:
+        model, key = CompetencyComment, "competency"
     row, before, changed = _save_item(
         model,
         sheet_id=_sheet_id(oral, context),
