@@ -87,7 +87,6 @@ class GridSaved:
 class _Context:
     juror_id: int
     sheet_id: int | None
-    submitted_at: object
     in_scope: bool
 
 
@@ -108,16 +107,16 @@ def _context(oral: Oral, actor, *, scope=None) -> _Context:
             Deliberation.objects.filter(jury_id=OuterRef("jury_id"), closed_at__isnull=False)
         ),
         "sheet": Subquery(sheets.values("pk")[:1]),
-        "submitted": Subquery(sheets.values("submitted_at")[:1]),
     }
     if scope is not None:
         annotations["in_scope"] = Exists(scope)
-    row = (
+    # A slice, not ``first()``: the seat is unique, and an ORDER BY would cost for nothing.
+    rows = (
         JuryMember.objects.filter(jury_id=oral.jury_id, juror__user_id=actor.pk)
         .annotate(**annotations)
-        .values("juror_id", *annotations)
-        .first()
+        .values("juror_id", *annotations)[:1]
     )
+    row = next(iter(rows), None)
     if row is None:
         raise _refusal(None, _("Only a member of the oral's jury grades it."), "not_on_jury")
     if timezone.now() < oral.starts_at:
@@ -133,7 +132,7 @@ def _context(oral: Oral, actor, *, scope=None) -> _Context:
             _("The jury's deliberation is closed: its grades no longer change."),
             "deliberation_closed",
         )
-    return _Context(row["juror_id"], row["sheet"], row["submitted"], row.get("in_scope", True))
+    return _Context(row["juror_id"], row["sheet"], row.get("in_scope", True))
 
 
 def _outside(kind: str) -> ValidationError:
@@ -206,7 +205,7 @@ def _stale(obj, revision, current) -> StaleGrade:
 def _save_item(model, *, sheet_id, key: dict, values: dict, revision):
     """Create or update one revised row (a grade or a competency comment) from
     ``revision``: (row, values before or None when created, changed)."""
-    row = model.objects.filter(sheet_id=sheet_id, **key).first()
+    row = next(iter(model.objects.filter(sheet_id=sheet_id, **key)[:1]), None)
     if row is not None:
         before = {name: getattr(row, name) for name in values}
         if before == values:
