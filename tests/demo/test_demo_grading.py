@@ -96,3 +96,28 @@ def test_demo_past_session_is_graded_deliberated_and_sealed(db):
     assert minutes.approvals.count() == 2
     with minutes.sealed_pdf.open("rb") as pdf:
         assert verify_sealed_pdf(pdf.read()).valid
+
+
+def test_demo_juror_deliberates_his_jury_and_the_manager_reads_the_sealed_minutes(
+    db, verified_login
+):
+    call_command("load_demo")
+    session = Session.objects.get(name=SESSION_NAME)
+    ours, closed_jury = _juries(session)
+    oral = ours.orals.get()
+    client = verified_login(User.objects.get(email=JUROR))
+
+    orals = client.get("/jury/orals/")
+    deliberation = client.get(f"/jury/juries/{ours.uuid}/deliberation/{oral.registration.uuid}/")
+    other = client.get(f"/jury/juries/{closed_jury.uuid}/deliberation/")
+
+    assert orals.status_code == 200
+    assert "Louis Bonnet" in orals.content.decode()
+    assert deliberation.status_code == 200
+    assert "Niveaux divergents" in deliberation.content.decode()
+    assert other.status_code == 404
+    minutes = closed_jury.deliberation.minutes.get()
+    manager = verified_login(User.objects.get(email="responsable@demo.certifolio.fr"))
+    page = manager.get(f"/minutes/{minutes.uuid}/")
+    assert page.status_code == 200
+    assert minutes.sealed_sha256 in page.content.decode()
