@@ -20,6 +20,7 @@ from certifolio.exams.models import (
     Tie,
 )
 from certifolio.exams.planning.check import check_plan
+from certifolio.grading.models import Decision, Grade, GradingSheet, Minutes
 from certifolio.grading.sealing import load_seal_key
 from certifolio.portfolio.enums import AccessRoute
 from certifolio.referential.models import Criterion, ReferentialVersion
@@ -36,7 +37,10 @@ def test_load_demo_creates_an_account_for_every_role(db, capsys):
 
 def _counts() -> dict:
     models = (User, ReferentialVersion, Session, Registration, SessionJuror, Tie, Jury, Oral)
-    counts = {model.__name__: model.objects.count() for model in (*models, Message, AuditEvent)}
+    grading = (GradingSheet, Grade, Decision, Minutes)
+    counts = {
+        model.__name__: model.objects.count() for model in (*models, *grading, Message, AuditEvent)
+    }
     counts["times"] = sorted(Oral.objects.values_list("starts_at", "jury_id", "room_id"))
     return counts
 

@@ -1,5 +1,6 @@
 """Demo data: the seed title, two training centres, an account for every role, three
-portfolios and a session with its candidates, jurors, juries and published plan.
+portfolios, a session with its candidates, jurors, juries and published plan, and a past
+session whose orals are graded, one deliberation closed with its minutes sealed.
 
 Demo accounts share one password; the manager and the juror must log in with a second
 factor, so they get an authenticator key derived from their address (printed below;
@@ -18,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from certifolio.accounts.enums import OrganisationKind, Role
 from certifolio.accounts.models import Organisation, RoleGrant, User
+from certifolio.demo.grading import AUTUMN_CANDIDATES, load_demo_grading
 from certifolio.demo.portfolios import load_demo_portfolios
 from certifolio.demo.sessions import EXTRA_CANDIDATES, EXTRA_JURORS, load_demo_session
 from certifolio.referential.documents import read_document
@@ -53,8 +55,8 @@ def base32_key(hex_key: str) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Load the seed title, the demo accounts, portfolios and session; running it again "
-        "changes nothing."
+        "Load the seed title, the demo accounts, portfolios, the coming session and the past "
+        "one (graded, deliberated, its minutes sealed); running it again changes nothing."
     )
 
     _password_hash: str | None = None
@@ -88,13 +90,17 @@ class Command(BaseCommand):
         # More candidates and jurors for the demo session, listed in one line each.
         extras = [
             (local, first, last, [Role.CANDIDATE], centre)
-            for local, first, last, centre in EXTRA_CANDIDATES
+            for local, first, last, centre in EXTRA_CANDIDATES + AUTUMN_CANDIDATES
         ] + [(local, first, last, [Role.JUROR], None) for local, first, last in EXTRA_JURORS]
         for local, first_name, last_name, roles, centre in extras:
             email = f"{local}@{DEMO_DOMAIN}"
             user = self._account(email, first_name, last_name, roles, centres.get(centre))
             self._second_factor(user, roles)
         lines.append(f"  {', '.join(local for local, *_rest in EXTRA_CANDIDATES)}: more candidates")
+        lines.append(
+            f"  {', '.join(local for local, *_rest in AUTUMN_CANDIDATES)}: the candidates "
+            "of the past session"
+        )
         lines.append(
             f"  {', '.join(local for local, *_rest in EXTRA_JURORS)}: more jurors "
             "(second factor: `certifolio demo_totp EMAIL`)"
@@ -116,6 +122,14 @@ class Command(BaseCommand):
         self.stdout.write(
             "\n".join(
                 load_demo_session(
+                    version, manager=people["responsable"], people=people, centres=centres
+                )
+            )
+        )
+        self.stdout.write("\nDemo past session (graded, one deliberation closed and sealed):")
+        self.stdout.write(
+            "\n".join(
+                load_demo_grading(
                     version, manager=people["responsable"], people=people, centres=centres
                 )
             )
