@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from certifolio.accounts.models import Organisation, User
 from certifolio.demo.files import minimal_pdf
-from certifolio.demo.sessions import SITE, _complete_records, _evening
+from certifolio.demo.sessions import SITE, complete_records, evening
 from certifolio.exams.domain.juries import create_jury
 from certifolio.exams.domain.jurors import enlist_juror, set_availability
 from certifolio.exams.domain.registrations import register_candidate
@@ -255,8 +255,8 @@ def _prepare(version, manager: User, people: dict[str, User]) -> Session:
         name=SESSION_NAME,
         starts_on=day,
         ends_on=day,
-        registration_deadline=_evening(day - datetime.timedelta(days=7)),
-        portfolio_deadline=_evening(day - datetime.timedelta(days=4)),
+        registration_deadline=evening(day - datetime.timedelta(days=7)),
+        portfolio_deadline=evening(day - datetime.timedelta(days=4)),
         blocks=Block.objects.filter(version=version),
         remote_orals=True,
     )
@@ -453,7 +453,7 @@ def load_demo_grading(
     if session is not None:
         return _summary(session)
     candidates = [people[local] for local in REGISTRATIONS]
-    _complete_records(manager, candidates)
+    complete_records(manager, candidates)
     for local, (codes, _option, _route, _company, _mode, _off, case) in REGISTRATIONS.items():
         _portfolio(version, people[local], codes, case)
     session = _prepare(version, manager, people)

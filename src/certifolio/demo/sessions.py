@@ -186,7 +186,7 @@ def first_day(today: datetime.date) -> datetime.date:
     return start + datetime.timedelta(days=(7 - start.weekday()) % 7)
 
 
-def _evening(day: datetime.date) -> datetime.datetime:
+def evening(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59)))
 
 
@@ -194,7 +194,7 @@ def _half_days(days: list[datetime.date], spec: dict[int, str]) -> list[tuple]:
     return [(days[number], half) for number, halves in spec.items() for half in halves.split()]
 
 
-def _complete_records(manager: User, candidates: list[User]) -> None:
+def complete_records(manager: User, candidates: list[User]) -> None:
     """Give each candidate the identity the CPF declaration needs (no change if it has it)."""
     for number, person in enumerate(candidates):
         born, sex, insee, commune = BIRTHS[number % len(BIRTHS)]
@@ -222,8 +222,8 @@ def _prepare(version, manager: User) -> Session:
         starts_on=start,
         ends_on=start + datetime.timedelta(days=2),
         # Registrations close three weeks before the orals, portfolios two.
-        registration_deadline=_evening(start - datetime.timedelta(weeks=3)),
-        portfolio_deadline=_evening(start - datetime.timedelta(weeks=2)),
+        registration_deadline=evening(start - datetime.timedelta(weeks=3)),
+        portfolio_deadline=evening(start - datetime.timedelta(weeks=2)),
         blocks=Block.objects.filter(version=version),
         remote_orals=True,
     )
@@ -322,7 +322,7 @@ def load_demo_session(
     session = Session.objects.filter(version=version, name=SESSION_NAME).first()
     if session is not None:
         return _summary(session)
-    _complete_records(manager, [people[local] for local in REGISTRATIONS])
+    complete_records(manager, [people[local] for local in REGISTRATIONS])
     session = _prepare(version, manager)
     _register(session, manager, people)
     change_phase(session, actor=manager, phase=Phase.REGISTRATIONS)
