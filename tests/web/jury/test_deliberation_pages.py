@@ -118,7 +118,9 @@ def test_a_refused_form_keeps_its_fields_errors_and_values(seed_version, verifie
     ) in text
     assert f'name="levels.{first.uuid}"' in text
     assert '<option value="non_acquis" selected>Non acquis</option>' in text
-    assert re.search(r'<input type="radio" name="blocks\.BC01" value="validated"[^>]* checked', text)
+    assert re.search(
+        r'<input type="radio" name="blocks\.BC01" value="validated"[^>]* checked', text
+    )
     assert Decision.objects.count() == 0
 
 
