@@ -303,8 +303,12 @@ def test_two_jurors_grade_deliberate_and_seal_then_correct(world, live_server, c
     )
     president.get_by_role("button", name="Enregistrer la correction").click()
     president.get_by_text("La décision est corrigée").wait_for()
+    correction = Decision.objects.get(superseded_at=None)
+    assert (correction.supersedes, correction.outcome) == (decision, "partial_success")
+    assert correction.correction_reason.startswith("Le jury revient sur BC01")
+    assert not correction.blocks.get(block__code="BC01").validated
     second_minutes = Minutes.objects.exclude(pk=first_minutes.pk).get()
-    assert second_minutes.supersedes == first_minutes
+    assert (second_minutes.number, second_minutes.supersedes) == (2, first_minutes)
     _approve(president, base, second_minutes)
     _approve(member, base, second_minutes)
     member.get_by_text("il est scellé").wait_for()
