@@ -1,6 +1,8 @@
 """The jury's deliberation pages: members read, the president records, closes and
 corrects; anyone else, a juror of another jury included, gets 404."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -96,6 +98,29 @@ def test_a_departure_without_justification_is_refused_on_the_form(seed_version, 
         "Les blocs décidés mènent au résultat « Réussite totale »\u202f: un autre résultat demande "
         "une justification écrite."
     ) in response.text
+    assert Decision.objects.count() == 0
+
+
+def test_a_refused_form_keeps_its_fields_errors_and_values(seed_version, verified_login):
+    world = grading_world(seed_version)
+    first = grid_criteria(world.registration)[0]
+    graded(world, levels={first: "non_acquis"})
+    data = form_data(world.registration)
+    data[f"levels.{first.uuid}"] = "non_acquis"
+
+    response = verified_login(world.president.user).post(decision_url(world), data)
+
+    assert response.status_code == 422
+    text = response.text
+    assert (
+        "Les règles proposent que le bloc BC01 soit non validé\u202f: en décider autrement "
+        "demande une justification écrite."
+    ) in text
+    assert f'name="levels.{first.uuid}"' in text
+    assert '<option value="non_acquis" selected>Non acquis</option>' in text
+    assert re.search(
+        r'<input type="radio" name="blocks\.BC01" value="validated"[^>]* checked', text
+    )
     assert Decision.objects.count() == 0
 
 

@@ -45,9 +45,14 @@ def jury_deliberation(request, uuid):
     )
 
 
-def _decision_page(request, jury, registration, *, correction=False, form=None, status=200):
-    view = queries.deliberation_view(jury, viewer=request.user, registration=registration)
-    row = view.registrations[0]
+def _decision_page(
+    request, jury, registration, *, correction=False, form=None, view=None, status=200
+):
+    """The page of one candidate's deliberation; a refused ``form`` is shown again with the
+    ``view`` it was built on, so that its rows keep their fields, errors and what was typed."""
+    if view is None:
+        view = queries.deliberation_view(jury, viewer=request.user, registration=registration)
+    row = form.row if form is not None else view.registrations[0]
     presides = request.user.has_perm(DELIBERATE, jury)
     if form is None:
         form = DecisionForm(row=row, scale=view.scale, correction=correction)
@@ -93,7 +98,7 @@ def jury_decision(request, uuid, registration_uuid):
         else:
             messages.success(request, _("The decision is recorded."))
             return redirect("web:jury_deliberation", uuid=jury.uuid)
-    return _decision_page(request, jury, registration, form=form, status=422)
+    return _decision_page(request, jury, registration, form=form, view=view, status=422)
 
 
 @login_required
@@ -118,7 +123,9 @@ def jury_decision_correct(request, uuid, registration_uuid):
                 request, _("The decision is corrected: new minutes are drawn up for approval.")
             )
             return redirect("web:jury_deliberation", uuid=jury.uuid)
-    return _decision_page(request, jury, registration, correction=True, form=form, status=422)
+    return _decision_page(
+        request, jury, registration, correction=True, form=form, view=view, status=422
+    )
 
 
 @login_required
