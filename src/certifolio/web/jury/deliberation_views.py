@@ -38,9 +38,7 @@ def jury_deliberation(request, uuid):
             "presides": request.user.has_perm(DELIBERATE, jury),
             "outcomes": dict(Outcome.choices),
             # Each PV of the deliberation, the latest first: the members approve it there.
-            "minutes": (
-                view.deliberation.minutes.order_by("-number") if view.deliberation else []
-            ),
+            "minutes": (view.deliberation.minutes.order_by("-number") if view.deliberation else []),
         },
     )
 
