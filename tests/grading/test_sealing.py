@@ -1,5 +1,6 @@
 """The seal (PAdES) on a PDF: what stops it, and its verification."""
 
+import asyncio
 import datetime
 import http.server
 import threading
@@ -79,6 +80,16 @@ def test_a_change_in_the_signed_content_is_named(sealed):
         check = verify_sealed_pdf(flipped(sealed, 200))
 
     assert (check.valid, check.reason) == (False, "The document was changed after it was sealed.")
+
+
+def test_a_seal_is_verified_from_inside_an_event_loop(sealed):
+    # An asynchronous caller (a browser test's process) runs an event loop already.
+    async def inside_an_event_loop():
+        return verify_sealed_pdf(sealed)
+
+    check = asyncio.run(inside_an_event_loop())
+
+    assert check.valid is True
 
 
 def test_a_pdf_without_a_seal_is_invalid():

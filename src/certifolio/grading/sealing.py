@@ -19,6 +19,7 @@ workers that never seal do not pay for it.
 """
 
 import asyncio
+import concurrent.futures
 import datetime
 import io
 import os
@@ -246,7 +247,6 @@ def verify_sealed_pdf(data: bytes) -> SealCheck:
     """Whether ``data`` is a PDF sealed by a trusted certificate and unchanged since."""
     from asn1crypto import x509 as asn1_x509  # noqa: PLC0415 (pyHanko's stack, loaded on use)
     from pyhanko.pdf_utils.reader import PdfFileReader  # noqa: PLC0415 (pyHanko, loaded on use)
-    from pyhanko.sign.validation import validate_pdf_signature  # noqa: PLC0415 (pyHanko)
     from pyhanko.sign.validation.status import (  # noqa: PLC0415 (pyHanko, loaded on use)
         SignatureCoverageLevel,
     )
@@ -270,7 +270,7 @@ def verify_sealed_pdf(data: bytes) -> SealCheck:
         signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
         if not signatures:
             return SealCheck(False, _("The document carries no seal."))
-        statuses = [validate_pdf_signature(signature, context) for signature in signatures]
+        statuses = [_validated(signature, context) for signature in signatures]
         padded = [_changed_padding(signature.pkcs7_content) for signature in signatures]
     except Exception as error:
         # A damaged file or signature: pyHanko says what it could not read.
@@ -299,6 +299,22 @@ def verify_sealed_pdf(data: bytes) -> SealCheck:
             False, _("Content was added to the document after it was sealed."), **found
         )
     return SealCheck(True, **found)
+
+
+def _validated(signature, context):
+    """pyHanko's validation of one signature, wherever it is called from.
+
+    It runs an event loop of its own, which Python refuses inside a running one (an
+    asynchronous caller, a browser test's process): there it runs in a thread of its own.
+    """
+    from pyhanko.sign.validation import validate_pdf_signature  # noqa: PLC0415 (pyHanko)
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return validate_pdf_signature(signature, context)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(validate_pdf_signature, signature, context).result()
 
 
 def _changed_padding(contents: bytes) -> bool:
