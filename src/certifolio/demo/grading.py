@@ -27,12 +27,12 @@ from django.utils import timezone
 
 from certifolio.accounts.models import Organisation, User
 from certifolio.demo.files import minimal_pdf
-from certifolio.demo.sessions import SITE, complete_records, evening
+from certifolio.demo.sessions import add_campus, complete_records, evening
 from certifolio.exams.domain.juries import create_jury
 from certifolio.exams.domain.jurors import enlist_juror, set_availability
 from certifolio.exams.domain.registrations import register_candidate
 from certifolio.exams.domain.scheduling import plan_session, publish_plan
-from certifolio.exams.domain.sessions import add_room, add_site, change_phase, create_session
+from certifolio.exams.domain.sessions import change_phase, create_session
 from certifolio.exams.enums import JuryRole, OralMode, Phase
 from certifolio.exams.models import (
     Availability,
@@ -260,16 +260,7 @@ def _prepare(version, manager: User, people: dict[str, User]) -> Session:
         blocks=Block.objects.filter(version=version),
         remote_orals=True,
     )
-    site = add_site(session, actor=manager, **SITE)
-    for name, capacity, equipment, step_free in ROOMS:
-        add_room(
-            site,
-            actor=manager,
-            name=name,
-            capacity=capacity,
-            equipment=equipment,
-            step_free=step_free,
-        )
+    add_campus(session, actor=manager, rooms=ROOMS)
     change_phase(session, actor=manager, phase=Phase.REGISTRATIONS)
     blocks = {block.code: block for block in Block.objects.filter(version=version)}
     options = {option.code: option for option in Option.objects.filter(version=version)}

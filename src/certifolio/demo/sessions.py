@@ -212,6 +212,21 @@ def complete_records(manager: User, candidates: list[User]) -> None:
         )
 
 
+def add_campus(session: Session, *, actor: User, rooms) -> None:
+    """The demo's Lyon campus in ``session``, with ``rooms`` (name, capacity, equipment,
+    step-free access)."""
+    site = add_site(session, actor=actor, **SITE)
+    for name, capacity, equipment, step_free in rooms:
+        add_room(
+            site,
+            actor=actor,
+            name=name,
+            capacity=capacity,
+            equipment=equipment,
+            step_free=step_free,
+        )
+
+
 def _prepare(version, manager: User) -> Session:
     today = timezone.localdate()
     start = first_day(today)
@@ -227,16 +242,7 @@ def _prepare(version, manager: User) -> Session:
         blocks=Block.objects.filter(version=version),
         remote_orals=True,
     )
-    site = add_site(session, actor=manager, **SITE)
-    for name, capacity, equipment, step_free in ROOMS:
-        add_room(
-            site,
-            actor=manager,
-            name=name,
-            capacity=capacity,
-            equipment=equipment,
-            step_free=step_free,
-        )
+    add_campus(session, actor=manager, rooms=ROOMS)
     return session
 
 
