@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from certifolio.grading.sealing import make_signing_key
+from certifolio.common.sealing import make_signing_key
 from certifolio.referential.documents import read_document
 from certifolio.referential.domain.loading import load_referential
 from tests.factories import with_totp

@@ -6,6 +6,7 @@ from django.utils import timezone
 from certifolio.accounts.enums import Role
 from certifolio.accounts.models import User
 from certifolio.common.models import AuditEvent
+from certifolio.common.sealing import load_seal_key
 from certifolio.demo.sessions import SESSION_NAME, first_day
 from certifolio.exams import queries
 from certifolio.exams.domain.scheduling_problem import build_problem
@@ -21,7 +22,6 @@ from certifolio.exams.models import (
 )
 from certifolio.exams.planning.check import check_plan
 from certifolio.grading.models import Decision, Grade, GradingSheet, Minutes
-from certifolio.grading.sealing import load_seal_key
 from certifolio.portfolio.enums import AccessRoute
 from certifolio.referential.models import Criterion, ReferentialVersion
 

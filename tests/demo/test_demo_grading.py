@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from certifolio.accounts.models import User
+from certifolio.common.sealing import verify_sealed_pdf
 from certifolio.demo.grading import SESSION_NAME, past_day
 from certifolio.exams import queries
 from certifolio.exams.domain.juries import check_jury_for
@@ -14,7 +15,6 @@ from certifolio.grading.enums import MinutesState, Outcome
 from certifolio.grading.models import Deliberation, Grade, GradingSheet
 from certifolio.grading.proposals import is_divergent, scale_of
 from certifolio.grading.scope import grid_criteria
-from certifolio.grading.sealing import verify_sealed_pdf
 
 JUROR = "jure@demo.certifolio.fr"
 

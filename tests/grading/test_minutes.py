@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from certifolio.common.models import AuditEvent
+from certifolio.common.sealing import SealingError, verify_sealed_pdf
 from certifolio.grading.domain.minutes import approve_minutes, seal_minutes
 from certifolio.grading.enums import MinutesState
 from certifolio.grading.models import Minutes, MinutesApproval, SealedMinutesError
-from certifolio.grading.sealing import SealingError, verify_sealed_pdf
+from tests.common.keys import key_valid_between
 from tests.factories import UserFactory
-from tests.grading.keys import key_valid_between
 from tests.grading.minutes_world import correct, minutes_world, sealed_bytes
 from tests.pdf import pdf_text
 

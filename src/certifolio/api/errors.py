@@ -35,8 +35,8 @@ from ninja.errors import ValidationError as RequestValidationError
 from certifolio.api.auth import TokenRefused
 from certifolio.api.schemas_portfolio import UncoveredCriterionOut
 from certifolio.common.audit import AuditTrailBroken
+from certifolio.common.sealing import SealingError
 from certifolio.grading.domain.grades import StaleGrade
-from certifolio.grading.sealing import SealingError
 from certifolio.portfolio.domain.cases import MappingLinesError, StaleEditError
 from certifolio.portfolio.domain.submission import UncoveredCriteria
 from certifolio.portfolio.models import Case

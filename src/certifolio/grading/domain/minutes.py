@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from certifolio.common.audit import record_event
+from certifolio.common.sealing import SealingError, seal_pdf
 from certifolio.exams.models import JuryMember
 from certifolio.grading.enums import MinutesState
 from certifolio.grading.minutes_pdf import render_minutes_pdf
@@ -30,7 +31,6 @@ from certifolio.grading.models import (
     MinutesApproval,
     SealedMinutesError,
 )
-from certifolio.grading.sealing import SealingError, seal_pdf
 
 
 def draw_up_minutes(

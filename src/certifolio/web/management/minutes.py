@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certifolio.common.lookups import require_perm
+from certifolio.common.sealing import SealingError
 from certifolio.grading.domain.minutes import seal_minutes
 from certifolio.grading.enums import MinutesState
 from certifolio.grading.minutes_pdf import minutes_context, minutes_document
 from certifolio.grading.queries import minutes_for
-from certifolio.grading.sealing import SealingError
 
 # Managers and auditors, not the jury's members (their page is in the jurors' space).
 READ = "grading.view_board"

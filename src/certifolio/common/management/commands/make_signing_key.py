@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from certifolio.grading.sealing import make_signing_key
+from certifolio.common.sealing import make_signing_key
 
 
 class Command(BaseCommand):

@@ -16,15 +16,15 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.utils import translation
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
-from certifolio.demo.files import minimal_pdf
-from certifolio.grading.sealing import (
+from certifolio.common.sealing import (
     SealingError,
     issue_certificate,
     make_signing_key,
     seal_pdf,
     verify_sealed_pdf,
 )
-from tests.grading.keys import key_valid_between
+from certifolio.demo.files import minimal_pdf
+from tests.common.keys import key_valid_between
 
 NOW = datetime.datetime.now(datetime.UTC)
 SIGNER = (

@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from certifolio.common.sealing import load_seal_key, seal_pdf
 from certifolio.demo.files import minimal_pdf
-from certifolio.grading.sealing import load_seal_key, seal_pdf
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from certifolio.grading.sealing import verify_sealed_pdf
+from certifolio.common.sealing import verify_sealed_pdf
 
 
 class Command(BaseCommand):
