@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "certifolio.portfolio",
     "certifolio.exams",
     "certifolio.grading",
+    "certifolio.credentials",
     "certifolio.demo",
     "certifolio.web",
     "certifolio.api",

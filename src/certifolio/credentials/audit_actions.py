@@ -1,0 +1,3 @@
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {}
