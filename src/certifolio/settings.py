@@ -320,6 +320,13 @@ SEAL_PKCS12_PASSWORD = os.environ.get("SEAL_PKCS12_PASSWORD", "")
 SEAL_TSA_URL = os.environ.get("SEAL_TSA_URL", "")
 SEAL_TRUST_ROOTS = env_path("SEAL_TRUST_ROOTS", DATA_DIR / "seal" / "root.pem")
 
+# The address where certifolio is reached from outside, without a trailing slash: the
+# links printed on certificates, in their QR codes, credentials and e-mails start with it.
+PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Results: a session's candidates are told by e-mail; attempts before a notice is
+# reported failed (the wait between them is CONVOCATION_RETRY_SECONDS's).
+RESULT_NOTICE_MAX_ATTEMPTS = env_int("RESULT_NOTICE_MAX_ATTEMPTS", 3)
+
 # Where the seed title's referential ships inside the package.
 SEED_REFERENTIAL = BASE_DIR / "referential" / "data" / "expert-ingenierie-informatique.yaml"
 

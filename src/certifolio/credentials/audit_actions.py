@@ -1,3 +1,1 @@
-from django.utils.translation import gettext_lazy as _
-
 ACTIONS = {}

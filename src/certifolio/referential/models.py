@@ -339,6 +339,42 @@ class Block(VersionContent):
             raise ValidationError({"option": _("The option belongs to another version.")})
 
 
+class BlockEquivalence(models.Model):
+    """Holding ``earlier`` counts as holding ``block``, a block of a later version.
+
+    A block carried over from one version to the next keeps its identifier and needs no
+    equivalence; this records the others, as the equivalence table that comes with a
+    renewed RNCP registration says. It may be added after the later version is published.
+    """
+
+    block = models.ForeignKey(
+        Block, on_delete=models.CASCADE, related_name="equivalences", verbose_name=_("block")
+    )
+    earlier = models.ForeignKey(
+        Block, on_delete=models.PROTECT, related_name="+", verbose_name=_("earlier block")
+    )
+
+    class Meta:
+        verbose_name = _("block equivalence")
+        verbose_name_plural = _("block equivalences")
+        constraints = [
+            models.UniqueConstraint(fields=["block", "earlier"], name="unique_block_equivalence")
+        ]
+
+    def __str__(self):
+        return f"{self.earlier} = {self.block}"
+
+    def clean(self):
+        if not (self.block_id and self.earlier_id):
+            return
+        if self.block.version.certification_id != self.earlier.version.certification_id:
+            raise ValidationError(_("An equivalence links blocks of the same certification."))
+        if self.block.version.number <= self.earlier.version.number:
+            raise ValidationError(
+                {"earlier": _("The earlier block belongs to an earlier version.")}
+            )
+
+
 class Competency(VersionContent):
     block = models.ForeignKey(
         Block, on_delete=models.CASCADE, related_name="competencies", verbose_name=_("block")

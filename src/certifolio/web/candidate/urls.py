@@ -5,7 +5,7 @@ The staff of the candidate's training centre and managers read the same pages.
 
 from django.urls import path
 
-from certifolio.web.candidate import convocations, evidence, registrations, submission
+from certifolio.web.candidate import convocations, evidence, registrations, results, submission
 from certifolio.web.candidate import portfolio as views
 
 urlpatterns = [
@@ -57,4 +57,7 @@ urlpatterns = [
     ),
     # Registrations to sessions.
     path("my-registrations/", registrations.my_registrations, name="my_registrations"),
+    # Results and awards.
+    path("results/", results.my_results, name="candidate_results"),
+    path("results/awards/<uuid:uuid>/document.pdf", results.award_document, name="award_document"),
 ]

@@ -1,0 +1,54 @@
+"""Sessions whose decisions stand in sealed minutes, ready for their results.
+
+``results_world`` builds on the grading tests' minutes (one decision per candidate, BC01
+validated, BC02 not) and seals them with both members' approvals; ``validated`` chooses
+the blocks the decisions validate. The session is in its deliberation phase.
+"""
+
+from certifolio.exams.enums import Phase
+from certifolio.exams.models import Session
+from certifolio.grading.domain.minutes import approve_minutes
+from certifolio.grading.models import BlockDecision
+from certifolio.portfolio.models import CandidateProfile
+from tests.grading.minutes_world import minutes_world
+
+
+def complete_record(user, **fields):
+    """A candidate record with all the CPF declaration needs."""
+    values = {
+        "birth_name": user.last_name.upper(),
+        "first_name_1": user.first_name,
+        "birth_date": "1990-04-12",
+        "sex": "M",
+        "birth_commune_insee": "69123",
+        "birth_commune_name": "Lyon",
+        "birth_country_code": "FRA",
+        "birth_country_name": "France",
+        "access_route": "continuing",
+    }
+    values.update(fields)
+    return CandidateProfile.objects.update_or_create(user=user, defaults=values)[0]
+
+
+def seal(minutes, world):
+    for juror in (world.president, world.member):
+        minutes = approve_minutes(minutes, actor=juror.user)
+    return minutes
+
+
+def results_world(version, *, candidates=1, validated=("BC01",), sealed=True, name=None):
+    """(grading world, minutes) with the decisions validating ``validated``."""
+    world, minutes = minutes_world(version, candidates=candidates, name=name)
+    BlockDecision.objects.filter(decision__in=minutes.decisions.all()).update(
+        validated=False, justification="Soutenance insuffisante."
+    )
+    BlockDecision.objects.filter(
+        decision__in=minutes.decisions.all(), block__code__in=validated
+    ).update(validated=True, justification="")
+    for oral in world.orals:
+        complete_record(oral.registration.candidate)
+    if sealed:
+        minutes = seal(minutes, world)
+    Session.objects.filter(pk=world.session.pk).update(phase=Phase.DELIBERATION)
+    world.session.refresh_from_db()
+    return world, minutes
