@@ -22,6 +22,7 @@ from certifolio.api import (
     portfolios,
     referential,
     registrations,
+    results,
     schedule,
     sessions,
     submissions,
@@ -59,3 +60,5 @@ api.add_router("", deliberations.router)
 api.add_router("", grading.router)
 # A jury's minutes (/minutes/{uuid}, its PDF, approval and seal).
 api.add_router("", minutes.router)
+# Results and awards (/results, /sessions/{uuid}/results, /awards/{uuid}…).
+api.add_router("", results.router)

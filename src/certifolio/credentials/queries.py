@@ -81,7 +81,7 @@ def _rows(registrations) -> list[ResultRow]:
             ),
             Prefetch(
                 "awards",
-                queryset=Award.objects.select_related("block", "option", "document").order_by(
+                queryset=Award.objects.select_related(*AWARD_RELATED, "registration").order_by(
                     "-kind", "number"
                 ),
                 to_attr="made_awards",
