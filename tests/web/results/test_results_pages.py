@@ -33,9 +33,7 @@ def test_a_manager_publishes_the_results_from_the_session_page(seed_version, ver
     assert ResultsPublication.objects.filter(session=world.session).exists()
 
 
-def test_the_session_page_names_the_candidates_whose_pv_is_not_sealed(
-    seed_version, verified_login
-):
+def test_the_session_page_names_the_candidates_whose_pv_is_not_sealed(seed_version, verified_login):
     world, _minutes = results_world(seed_version, sealed=False)
 
     page = verified_login(manager()).get(results_url(world)).text
