@@ -320,6 +320,13 @@ SEAL_PKCS12_PASSWORD = os.environ.get("SEAL_PKCS12_PASSWORD", "")
 SEAL_TSA_URL = os.environ.get("SEAL_TSA_URL", "")
 SEAL_TRUST_ROOTS = env_path("SEAL_TRUST_ROOTS", DATA_DIR / "seal" / "root.pem")
 
+# The CPF declaration of holders to the Caisse des Dépôts (docs/cpf.md): the client
+# number of the certifier's CDC file (8 characters, such as 03VML243) and the contract
+# number of its declarations (such as MCFCER000209), both given by the CDC when the
+# certifier registers for the "accrochage". Empty until then: no file can be built.
+CPF_CLIENT_ID = os.environ.get("CPF_CLIENT_ID", "")
+CPF_CONTRACT_ID = os.environ.get("CPF_CONTRACT_ID", "")
+
 # Where the seed title's referential ships inside the package.
 SEED_REFERENTIAL = BASE_DIR / "referential" / "data" / "expert-ingenierie-informatique.yaml"
 
