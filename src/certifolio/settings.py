@@ -327,6 +327,13 @@ PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # reported failed (the wait between them is CONVOCATION_RETRY_SECONDS's).
 RESULT_NOTICE_MAX_ATTEMPTS = env_int("RESULT_NOTICE_MAX_ATTEMPTS", 3)
 
+# The CPF declaration of holders to the Caisse des Dépôts (docs/cpf.md): the client
+# number of the certifier's CDC file (8 characters, such as 03VML243) and the contract
+# number of its declarations (such as MCFCER000209), both given by the CDC when the
+# certifier registers for the "accrochage". Empty until then: no file can be built.
+CPF_CLIENT_ID = os.environ.get("CPF_CLIENT_ID", "")
+CPF_CONTRACT_ID = os.environ.get("CPF_CONTRACT_ID", "")
+
 # Where the seed title's referential ships inside the package.
 SEED_REFERENTIAL = BASE_DIR / "referential" / "data" / "expert-ingenierie-informatique.yaml"
 
