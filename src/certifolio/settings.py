@@ -333,6 +333,14 @@ RESULT_NOTICE_MAX_ATTEMPTS = env_int("RESULT_NOTICE_MAX_ATTEMPTS", 3)
 # certifier registers for the "accrochage". Empty until then: no file can be built.
 CPF_CLIENT_ID = os.environ.get("CPF_CLIENT_ID", "")
 CPF_CONTRACT_ID = os.environ.get("CPF_CONTRACT_ID", "")
+# What a certificate and a block attestation must say that the data does not hold
+# (docs/certificates.md): the place of issue, and the name and capacity of the person who
+# signs for the certifier. Empty by default, so that no document is issued in anyone's
+# name until the certifier says whose; the demo sets them. A document refuses to be drawn
+# up while one is empty.
+CERTIFICATE_PLACE_OF_ISSUE = os.environ.get("CERTIFICATE_PLACE_OF_ISSUE", "")
+CERTIFICATE_SIGNATORY_NAME = os.environ.get("CERTIFICATE_SIGNATORY_NAME", "")
+CERTIFICATE_SIGNATORY_TITLE = os.environ.get("CERTIFICATE_SIGNATORY_TITLE", "")
 
 # Where the seed title's referential ships inside the package.
 SEED_REFERENTIAL = BASE_DIR / "referential" / "data" / "expert-ingenierie-informatique.yaml"

@@ -3,6 +3,8 @@
 import asyncio
 import datetime
 import http.server
+import io
+import re
 import threading
 
 import pytest
@@ -11,17 +13,21 @@ from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.utils import translation
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
+from certifolio.common.pdf import html_to_pdf
 from certifolio.common.sealing import (
     SealingError,
     issue_certificate,
+    load_seal_key,
     make_signing_key,
     seal_pdf,
     verify_sealed_pdf,
+    write_pkcs12,
 )
 from certifolio.demo.files import minimal_pdf
 from tests.common.keys import key_valid_between
@@ -90,6 +96,31 @@ def test_a_seal_is_verified_from_inside_an_event_loop(sealed):
     check = asyncio.run(inside_an_event_loop())
 
     assert check.valid is True
+
+
+def producers(data: bytes) -> tuple[str, str]:
+    """The producer the Info dictionary names, and the one the XMP metadata names."""
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    xmp = reader.root["/Metadata"].get_object().data.decode()
+    return str(reader.trailer["/Info"]["/Producer"]), re.search(
+        r'pdf:Producer="([^"]*)"', xmp
+    ).group(1)
+
+
+def test_a_sealed_pdf_a_names_one_producer_in_both_metadata_records():
+    pdf = html_to_pdf(
+        '<html lang="fr"><head><title>PV</title></head><body><p>Une décision.</p></body></html>',
+        variant="pdf/a-3b",
+    )
+
+    sealed = seal_pdf(pdf, reason="Procès-verbal n° 1").pdf
+
+    # PDF/A wants the two to agree; pyHanko, left alone, appends itself to one only.
+    assert (producers(pdf), producers(sealed)) == (
+        ("WeasyPrint 70.0", "WeasyPrint 70.0"),
+        ("pyHanko 0.38.0", "pyHanko 0.38.0"),
+    )
+    assert verify_sealed_pdf(sealed).valid is True
 
 
 def test_a_pdf_without_a_seal_is_invalid():
@@ -185,6 +216,47 @@ def test_certificate_not_yet_valid_stops_the_seal(settings, tmp_path):
     assert failed.value.message == (
         "The seal's certificate is not valid before Jan. 1, 2099, 1 p.m.: it cannot seal yet."
     )
+
+
+def test_a_key_file_replaced_is_opened_anew(settings, tmp_path):
+    settings.SEAL_PKCS12_PATH = tmp_path / "seal.p12"
+    settings.SEAL_PKCS12_PASSWORD = ""
+    subjects = []
+    for organisation in ("Premier certificateur", "Second certificateur"):
+        make_signing_key(
+            organisation=organisation,
+            pkcs12_path=tmp_path / "seal.p12",
+            root_path=tmp_path / "root.pem",
+            key_size=2048,
+        )
+        subjects.append(load_seal_key().subject)
+
+    assert subjects == [
+        "CN=Premier certificateur — cachet des procès-verbaux,O=Premier certificateur,C=FR",
+        "CN=Second certificateur — cachet des procès-verbaux,O=Second certificateur,C=FR",
+    ]
+
+
+def test_an_elliptic_curve_key_seals(settings, tmp_path):
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Cachet ECDSA")])
+    certificate = issue_certificate(
+        subject=name,
+        key=key,
+        issuer=None,
+        issuer_key=key,
+        not_before=NOW - datetime.timedelta(days=1),
+        not_after=NOW + datetime.timedelta(days=30),
+    )
+    write_pkcs12(tmp_path / "seal.p12", key, certificate, [])
+    (tmp_path / "root.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    settings.SEAL_PKCS12_PATH = tmp_path / "seal.p12"
+    settings.SEAL_PKCS12_PASSWORD = ""
+    settings.SEAL_TRUST_ROOTS = tmp_path / "root.pem"
+
+    check = verify_sealed_pdf(seal_pdf(minimal_pdf("PV", ["x"]), reason="PV").pdf)
+
+    assert (check.valid, check.reason, check.signer) == (True, "", "Common Name: Cachet ECDSA")
 
 
 # B-T: a time-stamping server on the loopback, answering with pyHanko's test time-stamper.
