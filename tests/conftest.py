@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.conf import settings
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -63,6 +64,13 @@ def _seal_key(settings, seal_key_folder):
 @pytest.fixture(autouse=True)
 def _isolated_media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the public verification's rate limit counts
+    in it."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

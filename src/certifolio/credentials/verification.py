@@ -1,0 +1,153 @@
+"""What the public verification answers, for a register number, a QR code's link or a
+credential: valid, revoked (with the date), or why it cannot be vouched for.
+
+A verdict states only what the document or credential itself states — the holder's
+name, the title or block, the number, the date of the jury's decision and the issuer —
+never the holder's record. Anything that is not ours (a link to another site, a number
+the register does not hold) is said to be unknown here, not invalid: only its issuer
+can tell.
+"""
+
+import re
+import uuid as uuid_module
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certifolio.credentials.holders import holder_facts
+from certifolio.credentials.models import Award
+
+VALID, REVOKED, UNKNOWN, INVALID = "valid", "revoked", "unknown", "invalid"
+# A register number as ``_next_number`` writes them (an RNCP number or C<id>, year, rank).
+NUMBER = re.compile(r"^(RNCP\d{3,6}|C\d+)-\d{4}-\d{5,}$")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    message: str
+    award: Award | None = None
+    # What the award states, as shown: holder, achievement, number, dates, issuer.
+    statement: dict = field(default_factory=dict)
+    # How it was checked (the number, the link, the credential's proof…).
+    checked: str = ""
+
+    @property
+    def valid(self) -> bool:
+        return self.status == VALID
+
+
+def statement_of(award: Award) -> dict:
+    achievement = (
+        _("Block %(code)s: %(title)s") % {"code": award.block.full_code, "title": award.block.title}
+        if award.block_id
+        else award.certification.title
+    )
+    return {
+        "holder": holder_facts(award.candidate).name,
+        "achievement": achievement,
+        "option": award.option.title if award.option_id else "",
+        "certification": award.certification.title,
+        "rncp": award.certification.number or "",
+        "number": award.number,
+        "awarded_on": award.awarded_on,
+        "issuer": award.certification.certifier_name,
+        "revoked_on": timezone.localdate(award.revoked_at) if award.revoked_at else None,
+    }
+
+
+def verdict_of(award: Award, *, checked: str) -> Verdict:
+    statement = statement_of(award)
+    if award.is_revoked:
+        return Verdict(
+            REVOKED,
+            _("Revoked on %(date)s by %(issuer)s.")
+            % {"date": statement["revoked_on"].strftime("%d/%m/%Y"), "issuer": statement["issuer"]},
+            award,
+            statement,
+            checked,
+        )
+    return Verdict(
+        VALID,
+        _("Valid: %(issuer)s vouches for it in its register of holders.")
+        % {"issuer": statement["issuer"]},
+        award,
+        statement,
+        checked,
+    )
+
+
+def _awards():
+    return Award.objects.select_related(
+        "certification", "block__version__certification", "option", "candidate"
+    )
+
+
+def unknown(checked: str) -> Verdict:
+    return Verdict(
+        UNKNOWN,
+        _("This register holds no such award. Check the number, or ask the body that issued it."),
+        checked=checked,
+    )
+
+
+def verify_number(number: str) -> Verdict:
+    """The award of a register number (as printed on its document)."""
+    number = (number or "").strip().upper()
+    if not NUMBER.match(number):
+        return Verdict(
+            INVALID,
+            _("A register number reads like RNCP12345-2026-00001."),
+            checked=_("number"),
+        )
+    award = _awards().filter(number=number).first()
+    if award is None:
+        return unknown(_("number"))
+    return verdict_of(award, checked=_("number in the register"))
+
+
+def verify_award(uuid) -> Verdict:
+    """The award a QR code's link names."""
+    award = _awards().filter(uuid=uuid).first()
+    if award is None:
+        return unknown(_("link"))
+    return verdict_of(award, checked=_("link of the QR code"))
+
+
+def verify_link(link: str) -> Verdict:
+    """The award of a verification link (what a QR code holds); a link to another site,
+    or to another page, is not one of ours."""
+    parts = urlsplit((link or "").strip())
+    ours = urlsplit(settings.PUBLIC_URL)
+    if parts.scheme not in ("http", "https") or parts.netloc.lower() != ours.netloc.lower():
+        return Verdict(
+            UNKNOWN,
+            _(
+                "This link does not lead to %(site)s: it was not issued here. Verify it "
+                "with the body that issued it."
+            )
+            % {"site": ours.netloc},
+            checked=_("link of the QR code"),
+        )
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        match = None
+    if match is None or match.view_name != "web:verify_award":
+        return unknown(_("link of the QR code"))
+    return verify_award(match.kwargs["uuid"])
+
+
+def looks_like_link(text: str) -> bool:
+    return text.strip().lower().startswith(("http://", "https://"))
+
+
+def parse_uuid(value) -> uuid_module.UUID | None:
+    try:
+        return uuid_module.UUID(str(value))
+    except ValueError:
+        return None
