@@ -1,8 +1,8 @@
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 

@@ -1,6 +1,7 @@
 """Issuing awards' sealed documents, one or a session's in bulk; the public verdicts."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from certifolio.common.sealing import verify_sealed_pdf
@@ -71,7 +72,7 @@ def test_a_document_run_makes_each_missing_document_and_can_run_again(published)
     run.refresh_from_db()
     assert (run.state, run.total, run.done) == (RunState.DONE, 1, 1)
     assert Document.objects.count() == 2
-    with pytest.raises(Exception) as nothing:
+    with pytest.raises(ValidationError) as nothing:
         start_document_run(published.session, actor=boss)
     assert nothing.value.code == "nothing_to_do"
     assert DocumentRun.objects.count() == 1

@@ -22,7 +22,6 @@ from certifolio.api import (
     portfolios,
     referential,
     registrations,
-    results,
     schedule,
     sessions,
     submissions,
@@ -60,5 +59,3 @@ api.add_router("", deliberations.router)
 api.add_router("", grading.router)
 # A jury's minutes (/minutes/{uuid}, its PDF, approval and seal).
 api.add_router("", minutes.router)
-# Results and awards (/results, /sessions/{uuid}/results, /awards/{uuid}…).
-api.add_router("", results.router)

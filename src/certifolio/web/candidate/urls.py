@@ -59,5 +59,4 @@ urlpatterns = [
     path("my-registrations/", registrations.my_registrations, name="my_registrations"),
     # Results and awards.
     path("results/", results.my_results, name="candidate_results"),
-    path("results/awards/<uuid:uuid>/document.pdf", results.award_document, name="award_document"),
 ]
