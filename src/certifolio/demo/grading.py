@@ -1,22 +1,14 @@
-"""The demo's past session: orals graded by both jurors of their jury, one deliberation
-closed with its minutes approved and sealed, the other still open.
-
-"Session d’automne 2026" took place about two weeks ago, on one day: three candidates
-who had submitted their portfolios, two juries of two. Jury 1 (Nadia Benali presiding,
-Isabelle Roux) heard Théo Marchand and Clara Dumas, decided (full success; partial
-success, one block validated against the rules' proposal, with its justification),
-closed its deliberation, and both members approved the minutes, which are sealed. Jury 2
-(the demo juror Thomas Bernard presiding, Camille Lambert) heard Louis Bonnet remotely;
-both sheets are submitted, with one divergence, and the deliberation is still open for
-the demo juror to hold.
+"""The demo's past sessions (``demo.past_sessions``): orals graded by both jurors of
+their jury, deliberations closed with their minutes approved and sealed or left open, and
+a session's results published, with an award revoked.
 
 Everything goes through the workflows with the right actors (the manager prepares, each
-juror grades his own sheet, the president decides and closes, each member approves).
-Only the dates cannot: registrations close before the deadline and grades are entered
-from the oral's start, so the session is prepared four weeks later than it took place,
-then its dates are moved back by a queryset update (see ``_move_back``), and the grading
-and deliberation follow. Loading it again changes nothing: a session of that name is left
-as it is.
+juror grades his own sheet, the president decides and closes, each member approves, the
+manager publishes and revokes). Only the dates cannot: registrations close before the
+deadline and grades are entered from the oral's start, so a session is prepared later
+than it took place (``PastSession.prepared_ahead``), then its dates are moved back by a
+queryset update (see ``_move_back``), and the grading and deliberation follow. Loading it
+again changes nothing: a session of that name is left as it is.
 """
 
 import datetime
@@ -25,16 +17,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from certifolio.accounts.models import Organisation, User
+from certifolio.accounts.models import User
+from certifolio.credentials.domain.awards import publish_results, revoke_award
+from certifolio.credentials.enums import AwardKind
+from certifolio.credentials.models import Award
 from certifolio.demo.files import minimal_pdf
+from certifolio.demo.past_sessions import AUTUMN, PastSession
+from certifolio.demo.past_sessions import past_day as past_day  # the autumn's, for the tests
 from certifolio.demo.sessions import add_campus, complete_records, evening
 from certifolio.exams.domain.juries import create_jury
 from certifolio.exams.domain.jurors import enlist_juror, set_availability
-from certifolio.exams.domain.registrations import register_candidate
+from certifolio.exams.domain.registrations import record_acquired_block, register_candidate
 from certifolio.exams.domain.scheduling import plan_session, publish_plan
 from certifolio.exams.domain.sessions import change_phase, create_session
-from certifolio.exams.enums import JuryRole, OralMode, Phase
+from certifolio.exams.enums import JuryRole, Phase
 from certifolio.exams.models import (
+    AcquiredBlock,
     Availability,
     CandidateUnavailability,
     Juror,
@@ -47,7 +45,7 @@ from certifolio.grading.domain.deliberations import close_deliberation, record_d
 from certifolio.grading.domain.grades import CommentInput, GradeInput, save_grid, submit_sheet
 from certifolio.grading.domain.minutes import approve_minutes
 from certifolio.grading.enums import Outcome
-from certifolio.grading.models import Minutes
+from certifolio.grading.models import Decision, Minutes
 from certifolio.grading.queries.deliberation import proposed_levels
 from certifolio.grading.scope import grid_criteria
 from certifolio.portfolio.domain.cases import (
@@ -58,151 +56,16 @@ from certifolio.portfolio.domain.cases import (
 )
 from certifolio.portfolio.domain.evidence import add_evidence, set_presentation_support
 from certifolio.portfolio.domain.submission import submit_portfolio
-from certifolio.portfolio.enums import AccessRoute, CaseKind
+from certifolio.portfolio.enums import CaseKind
 from certifolio.portfolio.models import Submission
 from certifolio.referential.models import Block, Competency, Criterion, Option
 
-SESSION_NAME = "Session d’automne 2026"
-# The session is prepared this much later than it took place, then moved back.
-PREPARED_AHEAD = datetime.timedelta(weeks=4)
+# The autumn session's name, as the tests know it.
+SESSION_NAME = AUTUMN.name
 PLAN_SECONDS = 5.0
 ROOMS = [("Salle Lumière", 8, "Vidéoprojecteur, tableau blanc", True)]
-
-# The session's candidates, created by load_demo with the other demo accounts: (e-mail
-# before the domain, first name, last name, centre key).
-AUTUMN_CANDIDATES = [
-    ("candidat8.lyon", "Théo", "Marchand", "lyon"),
-    ("candidat9.lyon", "Clara", "Dumas", "lyon"),
-    ("candidat6.nantes", "Louis", "Bonnet", "nantes"),
-]
-AC, PA, NA = "acquis", "partiellement_acquis", "non_acquis"
-# e-mail before the domain: blocks, option, access route, company, mode, the half-day he
-# cannot come, the case of his portfolio (title, narrative).
-REGISTRATIONS = {
-    "candidat8.lyon": (
-        "BC01 BC02",
-        None,
-        AccessRoute.APPRENTICESHIP,
-        "Apicil",
-        OralMode.ON_SITE,
-        "pm",
-        (
-            "Refonte de l’infrastructure d’un groupe de protection sociale",
-            "Étude de faisabilité, cahier des charges et déploiement d’une nouvelle "
-            "infrastructure virtualisée (trois sites), avec son plan de reprise d’activité.",
-        ),
-    ),
-    "candidat9.lyon": (
-        "BC01 BC02 BC04",
-        "SL",
-        AccessRoute.CONTINUING,
-        "Boiron",
-        OralMode.ON_SITE,
-        "pm",
-        (
-            "Portail de suivi des lots de production",
-            "Conception du service, mise en production par vagues et développement d’un "
-            "portail web de traçabilité relié à la base de production.",
-        ),
-    ),
-    "candidat6.nantes": (
-        "BC01 BC03",
-        "ISR",
-        AccessRoute.CONTINUING,
-        "Système U",
-        OralMode.REMOTE,
-        "am",
-        (
-            "Sécurisation du réseau de 40 magasins",
-            "Annuaire centralisé, VPN entre sites, supervision et sauvegardes : conception, "
-            "administration et sécurisation du réseau des magasins de la région.",
-        ),
-    ),
-}
-# Jury name: (president, member), their availability (the day's half), candidates.
-JURIES = {
-    "Jury 1": (("jure2", "jure4"), "am", ["candidat8.lyon", "candidat9.lyon"]),
-    "Jury 2": (("jure", "jure6"), "pm", ["candidat6.nantes"]),
-}
-# Each juror's sheet: the level of most criteria, the others by (competency, rank of the
-# criterion in it, from 1) with their comment, and comments on competencies.
-SHEETS = {
-    ("candidat8.lyon", "jure2"): (
-        AC,
-        {("C2.3", 5): (PA, "Plan de retour arrière décrit, mais jamais testé en conditions.")},
-        {"C1.4": "PCA et PRA très solides, présentés avec assurance."},
-    ),
-    ("candidat8.lyon", "jure4"): (
-        AC,
-        {("C1.3", 5): (PA, "Documentation en anglais lue, mais citée approximativement.")},
-        {"C2.4": "Bonne maîtrise de la gestion des changements (ITIL)."},
-    ),
-    ("candidat9.lyon", "jure2"): (
-        AC,
-        {
-            ("C2.4", 2): (PA, "Correctifs appliqués sans processus d’approbation formalisé."),
-            ("C4.3", 2): (PA, ""),
-            ("C4.3", 4): (PA, "Requêtes correctes mais aucune gestion des transactions."),
-            ("C4.5", 3): (PA, ""),
-            ("C4.5", 4): (NA, "Aucune mesure des temps de réponse avant ou après."),
-        },
-        {"C4.5": "L’optimisation n’est pas démontrée : pas de mesure présentée."},
-    ),
-    ("candidat9.lyon", "jure4"): (
-        AC,
-        {
-            ("C2.4", 2): (PA, "Approbation des correctifs au cas par cas."),
-            ("C4.3", 4): (PA, ""),
-            ("C4.4", 5): (PA, "Restaurations testées une seule fois."),
-            ("C4.5", 4): (NA, ""),
-        },
-        {"C1.2": "Maquettes réalistes, validées par le client."},
-    ),
-    ("candidat6.nantes", "jure"): (
-        AC,
-        {
-            ("C1.4", 3): (PA, "L’ordre de redémarrage des services reste à préciser."),
-            ("C3.2", 2): (AC, "VPN IPsec entre sites, certificats gérés par l’annuaire."),
-        },
-        {"C3.4": "Supervision convaincante, tableaux de bord adaptés aux magasins."},
-    ),
-    ("candidat6.nantes", "jure6"): (
-        AC,
-        {
-            ("C1.4", 3): (PA, ""),
-            ("C3.2", 2): (NA, "Les flux entre magasins et siège circulent encore en clair."),
-            ("C3.4", 6): (PA, "Seuils d’alerte définis, pas de procédure d’escalade."),
-        },
-        {"C3.1": "Scripts d’administration clairs et documentés."},
-    ),
-}
-# The closed jury's decisions: collegial levels set apart from the proposal (the lower
-# of the two jurors'), the blocks validated, and why a block departs from the rules.
-DECISIONS = {
-    "candidat8.lyon": (
-        {("C2.3", 5): AC, ("C1.3", 5): AC},
-        {"BC01": True, "BC02": True},
-        {},
-        Outcome.FULL_SUCCESS,
-    ),
-    "candidat9.lyon": (
-        {},
-        {"BC01": True, "BC02": True, "BC04": False},
-        {
-            "BC02": (
-                "Un seul critère partiellement acquis (approbation des correctifs) ; à "
-                "l’oral, la candidate a décrit le circuit d’approbation qu’elle a depuis mis "
-                "en place avec l’équipe sécurité. Le jury valide le bloc."
-            )
-        },
-        Outcome.PARTIAL_SUCCESS,
-    ),
-}
-
-
-def past_day(today: datetime.date) -> datetime.date:
-    """The Monday of the week two weeks before ``today``'s (14 to 20 days before)."""
-    return today - datetime.timedelta(days=14 + today.weekday())
+# A block held from before was acquired this long before the session.
+HELD_BEFORE = datetime.timedelta(weeks=52)
 
 
 def _portfolio(version, candidate: User, codes: str, case: tuple[str, str]):
@@ -246,13 +109,14 @@ def _portfolio(version, candidate: User, codes: str, case: tuple[str, str]):
     submit_portfolio(portfolio, blocks=blocks, actor=candidate, confirm_uncovered=True)
 
 
-def _prepare(version, manager: User, people: dict[str, User]) -> Session:
-    """The session as a manager prepares it, four weeks after the day it took place."""
-    day = past_day(timezone.localdate()) + PREPARED_AHEAD
+def _prepare(spec: PastSession, version, manager: User, people: dict[str, User]) -> Session:
+    """The session as a manager prepares it, ``spec.prepared_ahead`` after the day it
+    took place."""
+    day = spec.day(timezone.localdate()) + spec.prepared_ahead
     session = create_session(
         version,
         actor=manager,
-        name=SESSION_NAME,
+        name=spec.name,
         starts_on=day,
         ends_on=day,
         registration_deadline=evening(day - datetime.timedelta(days=7)),
@@ -264,7 +128,7 @@ def _prepare(version, manager: User, people: dict[str, User]) -> Session:
     change_phase(session, actor=manager, phase=Phase.REGISTRATIONS)
     blocks = {block.code: block for block in Block.objects.filter(version=version)}
     options = {option.code: option for option in Option.objects.filter(version=version)}
-    for local, (codes, option, route, company, mode, off, _case) in REGISTRATIONS.items():
+    for local, (codes, option, route, company, mode, off, _case) in spec.registrations.items():
         register_candidate(
             session,
             actor=manager,
@@ -280,11 +144,13 @@ def _prepare(version, manager: User, people: dict[str, User]) -> Session:
     return session
 
 
-def _juries(session: Session, manager: User, people: dict[str, User]) -> dict[str, Jury]:
-    """Two juries of two, each available half the day; the candidates' unavailability
+def _juries(
+    spec: PastSession, session: Session, manager: User, people: dict[str, User]
+) -> dict[str, Jury]:
+    """Juries of two, each available half the day; the candidates' unavailability
     leaves the planner one way to place them."""
     juries = {}
-    for name, ((president, member), half, _candidates) in JURIES.items():
+    for name, ((president, member), half, _candidates) in spec.juries.items():
         jurors = [Juror.objects.get(user=people[local]) for local in (president, member)]
         for juror in jurors:
             part = enlist_juror(session, actor=manager, juror=juror)
@@ -297,7 +163,7 @@ def _juries(session: Session, manager: User, people: dict[str, User]) -> dict[st
         )
     plan_session(session, actor=manager, time_limit=PLAN_SECONDS)
     publish_plan(session, actor=manager)
-    for name, (_members, _half, candidates) in JURIES.items():
+    for name, (_members, _half, candidates) in spec.juries.items():
         placed = set(
             Oral.objects.filter(jury=juries[name]).values_list(
                 "registration__candidate__email", flat=True
@@ -308,16 +174,17 @@ def _juries(session: Session, manager: User, people: dict[str, User]) -> dict[st
     return juries
 
 
-def _move_back(session: Session) -> None:
+def _move_back(spec: PastSession, session: Session) -> None:
     """Move the session, as prepared, to the day it took place.
 
     The workflows cannot prepare a session in the past (registrations close at their
-    deadline, grades are entered from the oral's start): the session was prepared four
-    weeks ahead, and its days, deadlines, orals, availability and the candidates'
-    submissions and registrations are moved back by as much, here, by queryset updates
-    that record no event. The audit trail keeps the real times of what was done.
+    deadline, grades are entered from the oral's start): the session was prepared
+    ``spec.prepared_ahead`` ahead, and its days, deadlines, orals, availability and the
+    candidates' submissions and registrations are moved back by as much, here, by
+    queryset updates that record no event. The audit trail keeps the real times of what
+    was done.
     """
-    shift = -PREPARED_AHEAD
+    shift = -spec.prepared_ahead
     session.refresh_from_db()
     Session.objects.filter(pk=session.pk).update(
         starts_on=session.starts_on + shift,
@@ -373,8 +240,8 @@ def _sheet(oral: Oral, juror: User, default: str, levels: dict, comments: dict) 
     submit_sheet(oral, actor=juror)
 
 
-def _decide(registration: Registration, president: User) -> None:
-    overrides, blocks, justifications, outcome = DECISIONS[
+def _decide(spec: PastSession, registration: Registration, president: User) -> None:
+    overrides, blocks, justifications, outcome = spec.decisions[
         registration.candidate.email.split("@")[0]
     ]
     proposed = proposed_levels(registration)
@@ -394,25 +261,100 @@ def _decide(registration: Registration, president: User) -> None:
 
 
 def _grade_and_deliberate(
-    session: Session, manager: User, people: dict[str, User], juries: dict[str, Jury]
+    spec: PastSession,
+    session: Session,
+    manager: User,
+    people: dict[str, User],
+    juries: dict[str, Jury],
 ) -> None:
     change_phase(session, actor=manager, phase=Phase.ORALS)
     for oral in Oral.objects.filter(registration__session=session).select_related(
         "registration__candidate", "registration__session__version"
     ):
         candidate = oral.registration.candidate.email.split("@")[0]
-        for local in next(members for members, _h, names in JURIES.values() if candidate in names):
-            default, levels, comments = SHEETS[(candidate, local)]
+        members = next(members for members, _h, names in spec.juries.values() if candidate in names)
+        for local in members:
+            default, levels, comments = spec.sheets[(candidate, local)]
             _sheet(oral, people[local], default, levels, comments)
     change_phase(session, actor=manager, phase=Phase.DELIBERATION)
-    jury = juries["Jury 1"]
-    (president, member), _half, candidates = JURIES["Jury 1"]
-    for local in candidates:
-        registration = Registration.objects.get(session=session, candidate=people[local])
-        _decide(registration, people[president])
-    minutes = close_deliberation(jury.deliberation, actor=people[president])
-    for local in (president, member):
-        minutes = approve_minutes(minutes, actor=people[local])
+    for name, ((president, member), _half, candidates) in spec.juries.items():
+        if name in spec.open_juries:
+            continue
+        for local in candidates:
+            registration = Registration.objects.get(session=session, candidate=people[local])
+            _decide(spec, registration, people[president])
+        minutes = close_deliberation(juries[name].deliberation, actor=people[president])
+        for local in (president, member):
+            minutes = approve_minutes(minutes, actor=people[local])
+
+
+def _hold_earlier_blocks(spec: PastSession, version, manager: User, people) -> None:
+    """The blocks candidates held before the session, as the manager records them."""
+    acquired_on = spec.day(timezone.localdate()) - HELD_BEFORE
+    for local, held in spec.held.items():
+        for code, note in held:
+            record_acquired_block(
+                people[local],
+                actor=manager,
+                block=Block.objects.get(version=version, code=code),
+                acquired_on=acquired_on,
+                note=note,
+            )
+
+
+def _publish(spec: PastSession, session: Session, manager: User, people) -> None:
+    """The manager publishes the results, then revokes the awards ``spec`` names."""
+    publish_results(session, actor=manager)
+    for (local, code), reason in spec.revocations.items():
+        awards = Award.objects.filter(session=session, candidate=people[local])
+        award = awards.get(block__code=code) if code else awards.get(kind=AwardKind.TITLE)
+        revoke_award(award, actor=manager, reason=reason)
+
+
+def _award_label(award: Award) -> str:
+    what = award.block.code if award.block else f"title ({award.option.code})"
+    return f"{what} {award.number}" + (" revoked" if award.is_revoked else "")
+
+
+def _results_summary(session: Session) -> list[str]:
+    publication = getattr(session, "results_publication", None)
+    if publication is None:
+        return []
+    awards = list(
+        Award.objects.filter(session=session).select_related("block", "option", "candidate")
+    )
+    revoked = [award for award in awards if award.is_revoked]
+    titles = sum(award.is_title for award in awards)
+    lines = [
+        f"  Results published on {timezone.localdate(publication.published_at):%d/%m/%Y}: "
+        f"{titles} titles and {len(awards) - titles} blocks awarded, {len(revoked)} revoked"
+    ]
+    decisions = Decision.objects.filter(
+        registration__session=session, superseded_at__isnull=True
+    ).select_related("registration__candidate")
+    by_candidate: dict[int, list[Award]] = {}
+    for award in awards:
+        by_candidate.setdefault(award.candidate_id, []).append(award)
+    for decision in decisions.order_by("registration__candidate__last_name"):
+        candidate = decision.registration.candidate
+        given = by_candidate.get(candidate.pk, [])
+        # Blocks first, then the title, as the register numbers them.
+        given.sort(key=lambda award: (award.is_title, award.number))
+        held = AcquiredBlock.objects.filter(candidate=candidate, session__isnull=True)
+        earlier = "".join(f"; {row.block.code} held from before" for row in held)
+        lines.append(
+            f"  {candidate.get_full_name()} ({candidate.email}): "
+            f"{Outcome(decision.outcome).label}, "
+            + (", ".join(_award_label(award) for award in given) or "nothing awarded")
+            + earlier
+        )
+    for award in revoked:
+        what = award.block.code if award.block else "title"
+        lines.append(
+            f"  Revoked: {award.number} ({what}, {award.candidate.get_full_name()}): "
+            f"{award.revocation_reason}"
+        )
+    return lines
 
 
 def _summary(session: Session) -> list[str]:
@@ -429,27 +371,48 @@ def _summary(session: Session) -> list[str]:
             else "deliberation open"
         )
         lines.append(f"  {jury.name}: {jury.orals.count()} orals, {state}")
-    return lines
+    return lines + _results_summary(session)
 
 
-def load_demo_grading(
-    version, *, manager: User, people: dict[str, User], centres: dict[str, Organisation]
+def _check_spec(spec: PastSession) -> None:
+    """A spec's decisions match its closed juries, and results wait for every PV."""
+    closed = {
+        local
+        for name, (_members, _half, candidates) in spec.juries.items()
+        if name not in spec.open_juries
+        for local in candidates
+    }
+    if set(spec.decisions) != closed:
+        raise RuntimeError(f"{spec.name}: decisions for {sorted(spec.decisions)}, not {closed}.")
+    if spec.publish and not spec.close_all:
+        raise RuntimeError(f"{spec.name}: results are published once every jury has closed.")
+    if spec.revocations and not spec.publish:
+        raise RuntimeError(f"{spec.name}: only the awards of published results are revoked.")
+
+
+def load_past_session(
+    spec: PastSession, version, *, manager: User, people: dict[str, User]
 ) -> list[str]:
-    """Build the past session unless it exists; returns the lines of the printout.
+    """Build the past session ``spec`` describes unless it exists; returns the lines of
+    the printout.
 
     ``people`` maps the demo accounts' e-mail before the domain to their user (the jurors
-    have the profiles ``load_demo_session`` gave them).
+    have the profiles ``load_demo_session`` gave them, the candidates' accounts exist).
     """
-    session = Session.objects.filter(version=version, name=SESSION_NAME).first()
+    session = Session.objects.filter(version=version, name=spec.name).first()
     if session is not None:
         return _summary(session)
-    candidates = [people[local] for local in REGISTRATIONS]
+    _check_spec(spec)
+    candidates = [people[local] for local in spec.registrations]
     complete_records(manager, candidates)
-    for local, (codes, _option, _route, _company, _mode, _off, case) in REGISTRATIONS.items():
+    for local, (codes, *_rest, case) in spec.registrations.items():
         _portfolio(version, people[local], codes, case)
-    session = _prepare(version, manager, people)
-    juries = _juries(session, manager, people)
-    _move_back(session)
-    _grade_and_deliberate(session, manager, people, juries)
+    _hold_earlier_blocks(spec, version, manager, people)
+    session = _prepare(spec, version, manager, people)
+    juries = _juries(spec, session, manager, people)
+    _move_back(spec, session)
+    _grade_and_deliberate(spec, session, manager, people, juries)
+    if spec.publish:
+        _publish(spec, session, manager, people)
     session.refresh_from_db()
     return _summary(session)

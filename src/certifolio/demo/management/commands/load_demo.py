@@ -1,6 +1,7 @@
 """Demo data: the seed title, two training centres, an account for every role, three
-portfolios, a session with its candidates, jurors, juries and published plan, and a past
-session whose orals are graded, one deliberation closed with its minutes sealed.
+portfolios, a session with its candidates, jurors, juries and published plan, a past
+session whose orals are graded, one deliberation closed with its minutes sealed, and an
+earlier one whose results are published, one award revoked.
 
 Demo accounts share one password; the manager and the juror must log in with a second
 factor, so they get an authenticator key derived from their address (printed below;
@@ -19,7 +20,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from certifolio.accounts.enums import OrganisationKind, Role
 from certifolio.accounts.models import Organisation, RoleGrant, User
-from certifolio.demo.grading import AUTUMN_CANDIDATES, load_demo_grading
+from certifolio.demo.grading import load_past_session
+from certifolio.demo.past_sessions import AUTUMN, PAST_SESSIONS, SPRING
 from certifolio.demo.portfolios import load_demo_portfolios
 from certifolio.demo.sessions import EXTRA_CANDIDATES, EXTRA_JURORS, load_demo_session
 from certifolio.referential.documents import read_document
@@ -55,8 +57,9 @@ def base32_key(hex_key: str) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Load the seed title, the demo accounts, portfolios, the coming session and the past "
-        "one (graded, deliberated, its minutes sealed); running it again changes nothing."
+        "Load the seed title, the demo accounts, portfolios, the coming session and two past "
+        "ones (graded, deliberated, minutes sealed; the earlier one's results published); "
+        "running it again changes nothing."
     )
 
     _password_hash: str | None = None
@@ -90,7 +93,10 @@ class Command(BaseCommand):
         # More candidates and jurors for the demo session, listed in one line each.
         extras = [
             (local, first, last, [Role.CANDIDATE], centre)
-            for local, first, last, centre in EXTRA_CANDIDATES + AUTUMN_CANDIDATES
+            for local, first, last, centre in [
+                *EXTRA_CANDIDATES,
+                *(person for spec in PAST_SESSIONS for person in spec.candidates),
+            ]
         ] + [(local, first, last, [Role.JUROR], None) for local, first, last in EXTRA_JURORS]
         for local, first_name, last_name, roles, centre in extras:
             email = f"{local}@{DEMO_DOMAIN}"
@@ -98,8 +104,12 @@ class Command(BaseCommand):
             self._second_factor(user, roles)
         lines.append(f"  {', '.join(local for local, *_rest in EXTRA_CANDIDATES)}: more candidates")
         lines.append(
-            f"  {', '.join(local for local, *_rest in AUTUMN_CANDIDATES)}: the candidates "
+            f"  {', '.join(local for local, *_rest in AUTUMN.candidates)}: the candidates "
             "of the past session"
+        )
+        lines.append(
+            f"  {', '.join(local for local, *_rest in SPRING.candidates)}: the candidates "
+            "of the earlier session, whose results are published"
         )
         lines.append(
             f"  {', '.join(local for local, *_rest in EXTRA_JURORS)}: more jurors "
@@ -126,13 +136,14 @@ class Command(BaseCommand):
                 )
             )
         )
+        manager = people["responsable"]
         self.stdout.write("\nDemo past session (graded, one deliberation closed and sealed):")
         self.stdout.write(
-            "\n".join(
-                load_demo_grading(
-                    version, manager=people["responsable"], people=people, centres=centres
-                )
-            )
+            "\n".join(load_past_session(AUTUMN, version, manager=manager, people=people))
+        )
+        self.stdout.write("\nDemo earlier session (results published, one award revoked):")
+        self.stdout.write(
+            "\n".join(load_past_session(SPRING, version, manager=manager, people=people))
         )
         self.stdout.write(
             "\nThe manager and the juror log in with a second factor: add the key to an "
