@@ -320,6 +320,11 @@ SEAL_PKCS12_PASSWORD = os.environ.get("SEAL_PKCS12_PASSWORD", "")
 SEAL_TSA_URL = os.environ.get("SEAL_TSA_URL", "")
 SEAL_TRUST_ROOTS = env_path("SEAL_TRUST_ROOTS", DATA_DIR / "seal" / "root.pem")
 
+# The issuer's keys for verifiable credentials (docs/developer/credentials-formats.md): a
+# folder with an RSA key (VC-JWT, RS256) and an Ed25519 key (Data Integrity proofs), PEM
+# files that `certifolio make_credential_keys` makes; by default in the data folder.
+CREDENTIALS_KEY_DIR = env_path("CREDENTIALS_KEY_DIR", DATA_DIR / "credential-keys")
+
 # Where the seed title's referential ships inside the package.
 SEED_REFERENTIAL = BASE_DIR / "referential" / "data" / "expert-ingenierie-informatique.yaml"
 
