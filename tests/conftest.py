@@ -7,6 +7,7 @@ from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from certifolio.common.sealing import make_signing_key
+from certifolio.credentials.keys import make_credential_keys
 from certifolio.referential.documents import read_document
 from certifolio.referential.domain.loading import load_referential
 from tests.factories import with_totp
@@ -59,6 +60,20 @@ def _seal_key(settings, seal_key_folder):
     settings.SEAL_PKCS12_PASSWORD = SEAL_PASSWORD
     settings.SEAL_TRUST_ROOTS = seal_key_folder / "root.pem"
     settings.SEAL_TSA_URL = ""
+
+
+@pytest.fixture(scope="session")
+def credential_key_folder(tmp_path_factory):
+    """The issuer's credential keys, made once per test process (RSA 2048, for speed)."""
+    folder = tmp_path_factory.mktemp("credential-keys")
+    make_credential_keys(folder, rsa_key_size=2048)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _credential_keys(settings, credential_key_folder):
+    """Credentials are signed with the tests' keys, never with those of the data folder."""
+    settings.CREDENTIALS_KEY_DIR = credential_key_folder
 
 
 @pytest.fixture(autouse=True)

@@ -341,6 +341,10 @@ CPF_CONTRACT_ID = os.environ.get("CPF_CONTRACT_ID", "")
 CERTIFICATE_PLACE_OF_ISSUE = os.environ.get("CERTIFICATE_PLACE_OF_ISSUE", "")
 CERTIFICATE_SIGNATORY_NAME = os.environ.get("CERTIFICATE_SIGNATORY_NAME", "")
 CERTIFICATE_SIGNATORY_TITLE = os.environ.get("CERTIFICATE_SIGNATORY_TITLE", "")
+# The issuer's keys for verifiable credentials (docs/developer/credentials-formats.md): a
+# folder with an RSA key (VC-JWT, RS256) and an Ed25519 key (Data Integrity proofs), PEM
+# files that `certifolio make_credential_keys` makes; by default in the data folder.
+CREDENTIALS_KEY_DIR = env_path("CREDENTIALS_KEY_DIR", DATA_DIR / "credential-keys")
 
 # Where the seed title's referential ships inside the package.
 SEED_REFERENTIAL = BASE_DIR / "referential" / "data" / "expert-ingenierie-informatique.yaml"
