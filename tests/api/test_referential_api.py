@@ -387,6 +387,9 @@ def test_openapi_document_declares_the_paths(client, db):
 
     assert response.status_code == 200
     assert sorted(response.json()["paths"]) == [
+        "/api/v1/awards/{uuid}",
+        "/api/v1/awards/{uuid}/document",
+        "/api/v1/awards/{uuid}/revoke",
         "/api/v1/cases/{uuid}",
         "/api/v1/cases/{uuid}/evidence",
         "/api/v1/certifications",
@@ -433,6 +436,7 @@ def test_openapi_document_declares_the_paths(client, db):
         "/api/v1/registrations",
         "/api/v1/registrations/{uuid}",
         "/api/v1/registrations/{uuid}/withdraw",
+        "/api/v1/results",
         "/api/v1/rooms/{uuid}",
         "/api/v1/sessions",
         "/api/v1/sessions/{uuid}",
@@ -454,6 +458,8 @@ def test_openapi_document_declares_the_paths(client, db):
         "/api/v1/sessions/{uuid}/registrations",
         "/api/v1/sessions/{uuid}/registrations/import",
         "/api/v1/sessions/{uuid}/replan",
+        "/api/v1/sessions/{uuid}/results",
+        "/api/v1/sessions/{uuid}/results/publish",
         "/api/v1/sessions/{uuid}/sites",
         "/api/v1/sites/{uuid}",
         "/api/v1/sites/{uuid}/rooms",

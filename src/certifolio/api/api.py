@@ -22,9 +22,11 @@ from certifolio.api import (
     portfolios,
     referential,
     registrations,
+    results,
     schedule,
     sessions,
     submissions,
+    verification,
 )
 from certifolio.api.auth import AUTHENTICATED, PUBLIC
 
@@ -59,3 +61,7 @@ api.add_router("", deliberations.router)
 api.add_router("", grading.router)
 # A jury's minutes (/minutes/{uuid}, its PDF, approval and seal).
 api.add_router("", minutes.router)
+# Results and awards (/results, /sessions/{uuid}/results, /awards/{uuid}…).
+api.add_router("", results.router)
+# The public verification (/verify), without a token.
+api.add_router("", verification.router, auth=PUBLIC)

@@ -185,6 +185,25 @@ class Document(models.Model):
         raise SealedDocumentError
 
 
+class Credential(models.Model):
+    """The verifiable credential of an award (Open Badges 3.0), signed as a VC-JWT when
+    issued; its Data Integrity form is signed the first time it is asked for."""
+
+    award = models.OneToOneField(Award, on_delete=models.PROTECT, related_name="credential")
+    # The salt of the holder's hashed e-mail address in the credential.
+    salt = models.CharField(_("identity salt"), max_length=64)
+    issued_at = models.DateTimeField(_("issued at"))
+    jwt = models.TextField(_("VC-JWT"))
+    data_integrity = models.TextField(_("with a Data Integrity proof"), blank=True)
+
+    class Meta:
+        verbose_name = _("verifiable credential")
+        verbose_name_plural = _("verifiable credentials")
+
+    def __str__(self):
+        return f"{self.award.number} ({self.issued_at:%Y-%m-%d})"
+
+
 class DocumentRun(models.Model):
     """One bulk generation of a session's documents, run as background work.
 

@@ -39,7 +39,15 @@ class ResultRow:
         )
 
 
-AWARD_RELATED = ("certification", "block", "option", "session", "candidate", "document")
+AWARD_RELATED = (
+    "certification",
+    "block",
+    "option",
+    "session",
+    "candidate",
+    "document",
+    "credential",
+)
 
 
 def awards_of(candidate) -> list[Award]:

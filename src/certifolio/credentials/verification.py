@@ -8,6 +8,7 @@ the register does not hold) is said to be unknown here, not invalid: only its is
 can tell.
 """
 
+import json
 import re
 import uuid as uuid_module
 from dataclasses import dataclass, field
@@ -18,10 +19,25 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certifolio.credentials.errors import InvalidCredential
 from certifolio.credentials.holders import holder_facts
+from certifolio.credentials.keys import public_jwks
+from certifolio.credentials.links import issuer_id
 from certifolio.credentials.models import Award
+from certifolio.credentials.status_list import status_bit
+from certifolio.credentials.vc_jwt import verify_credential_jwt
 
 VALID, REVOKED, UNKNOWN, INVALID = "valid", "revoked", "unknown", "invalid"
+# The rate limit's scope, shared by the page and the API: a client's calls count together.
+RATE_LIMIT_SCOPE = "verify"
+# A VC-JWT of ours is about 4 KB, its JSON form with a proof about 6 KB.
+CREDENTIAL_MAX_LENGTH = 100_000
+
+
+def too_many_message() -> str:
+    return _("Too many verifications from your address in a minute: wait a minute and try again.")
+
+
 # A register number as ``_next_number`` writes them (an RNCP number or C<id>, year, rank).
 NUMBER = re.compile(r"^(RNCP\d{3,6}|C\d+)-\d{4}-\d{5,}$")
 
@@ -151,3 +167,86 @@ def parse_uuid(value) -> uuid_module.UUID | None:
         return uuid_module.UUID(str(value))
     except ValueError:
         return None
+
+
+def _credential_statement(credential: dict, award: Award) -> dict:
+    """What the credential itself states (not what the register holds)."""
+    subject = credential.get("credentialSubject") or {}
+    achievement = subject.get("achievement") or {}
+    names = [
+        identity.get("identityHash")
+        for identity in subject.get("identifier") or []
+        if identity.get("identityType") == "name" and not identity.get("hashed")
+    ]
+    issuer = credential.get("issuer") or {}
+    return {
+        "holder": names[0] if names else "",
+        "achievement": achievement.get("name", ""),
+        "option": "",
+        "certification": award.certification.title,
+        "rncp": award.certification.number or "",
+        "number": award.number,
+        "awarded_on": award.awarded_on,
+        "issuer": issuer.get("name", "") if isinstance(issuer, dict) else "",
+        "revoked_on": timezone.localdate(award.revoked_at) if award.revoked_at else None,
+    }
+
+
+def _json_credential(text: str) -> dict:
+    try:
+        credential = json.loads(text)
+    except ValueError:
+        credential = None
+    if not isinstance(credential, dict):
+        raise InvalidCredential(_("This is not a credential: its JSON cannot be read."))
+    return credential
+
+
+def verify_credential(text: str) -> Verdict:
+    """A credential pasted whole: a VC-JWT, or the JSON form with its Data Integrity
+    proof. Its signature is checked against the issuer's published keys, its issuer
+    against ours, and its status against the revocation list."""
+    # Imported on use: the Data Integrity verifier loads JSON-LD machinery (0.2 s).
+    from certifolio.credentials.data_integrity import (  # noqa: PLC0415
+        verify_data_integrity_proof,
+    )
+    from certifolio.credentials.domain.credentials import current_status_list  # noqa: PLC0415
+
+    text = (text or "").strip()
+    try:
+        if text.startswith("{"):
+            try:
+                credential = json.loads(text)
+            except ValueError:
+                raise InvalidCredential(
+                    _("This is not a credential: its JSON cannot be read.")
+                ) from None
+            if not isinstance(credential, dict):
+                raise InvalidCredential(_("This is not a credential: its JSON cannot be read."))
+            credential = verify_data_integrity_proof(credential, public_keys=public_jwks())
+            checked = _("Data Integrity proof (eddsa-rdfc-2022) and revocation list")
+        else:
+            credential = verify_credential_jwt(text, jwks=public_jwks())
+            checked = _("signature (VC-JWT, RS256) and revocation list")
+    except InvalidCredential as error:
+        return Verdict(INVALID, error.message, checked=_("credential"))
+    issuer = credential.get("issuer")
+    issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if issuer != issuer_id():
+        return Verdict(
+            INVALID,
+            _("This credential names another issuer than the one whose key signed it."),
+            checked=_("credential"),
+        )
+    link = verify_link(str(credential.get("id", "")))
+    award = link.award
+    status = credential.get("credentialStatus") or {}
+    if award is None or str(status.get("statusListIndex")) != str(award.status_index):
+        return unknown(_("credential"))
+    verdict = verdict_of(award, checked=checked)
+    revoked = status_bit(current_status_list(), award.status_index)
+    if revoked and verdict.status != REVOKED:
+        verdict = Verdict(REVOKED, _("Revoked."), award, verdict.statement, checked)
+    return Verdict(
+        verdict.status, verdict.message, award, _credential_statement(credential, award), checked
+    )

@@ -26,6 +26,7 @@ from certifolio.credentials.models import (
     RegisterSequence,
     ResultsPublication,
 )
+from certifolio.credentials.status_list import STATUS_LIST_SIZE
 from certifolio.exams.domain.registrations import record_acquired_block
 from certifolio.exams.enums import Phase
 from certifolio.exams.models import AcquiredBlock, Registration, Session
@@ -33,10 +34,6 @@ from certifolio.grading.enums import MinutesState
 from certifolio.grading.models import Decision
 from certifolio.referential.models import Block, BlockEquivalence
 from certifolio.referential.policies import check_award
-
-# The W3C Bitstring Status List's minimum size, which verifiers must accept; an index is
-# drawn at random in it so that its position tells nothing of the award.
-STATUS_LIST_SIZE = 131_072
 
 
 def held_blocks(candidate, version) -> list[Block]:
@@ -69,7 +66,8 @@ def _next_number(certification, year: int) -> str:
 
 
 def _status_index() -> int:
-    """A free position in the status list, drawn at random (never reused)."""
+    """A free position in the status list, drawn at random so that it tells nothing of
+    the award (never reused)."""
     while True:
         index = secrets.randbelow(STATUS_LIST_SIZE)
         if not Award.objects.filter(status_index=index).exists():

@@ -27,8 +27,8 @@ from certifolio.credentials.cpf import (
     holder_from_profile,
     sender_from_settings,
 )
-from certifolio.credentials.domain.documents import verification_url
 from certifolio.credentials.enums import AwardKind, CpfState
+from certifolio.credentials.links import verification_url
 from certifolio.credentials.models import Award, CpfDeclaration, CpfFile
 from certifolio.portfolio.models import CandidateProfile
 

@@ -10,12 +10,10 @@ stopped (a crash, a seal key that failed) is started again and makes only the re
 
 import hashlib
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -32,15 +30,13 @@ from certifolio.credentials.documents import (
     render_certificate_pdf,
     seal_document,
 )
+from certifolio.credentials.domain.credentials import issue_credential
 from certifolio.credentials.enums import RunState
+from certifolio.credentials.errors import CredentialKeysError
 from certifolio.credentials.holders import holder_facts
+from certifolio.credentials.links import verification_url
 from certifolio.credentials.models import Award, Document, DocumentRun
 from certifolio.exams.models import Session
-
-
-def verification_url(award: Award) -> str:
-    """The public page that verifies ``award``: printed on its document and in its QR."""
-    return settings.PUBLIC_URL + reverse("web:verify_award", kwargs={"uuid": award.uuid})
 
 
 def document_facts(award: Award) -> CertificateFacts | AttestationFacts:
@@ -123,13 +119,16 @@ def issue_document(award: Award, *, actor) -> Document:
     return document
 
 
-def awards_lacking_documents(session: Session):
-    return Award.objects.filter(session=session, revoked_at__isnull=True, document__isnull=True)
+def awards_to_issue(session: Session):
+    """The session's awards, not revoked, that lack their document or their credential."""
+    return Award.objects.filter(session=session, revoked_at__isnull=True).filter(
+        Q(document__isnull=True) | Q(credential__isnull=True)
+    )
 
 
 @transaction.atomic
 def start_document_run(session: Session, *, actor) -> DocumentRun:
-    """Queue the generation of the documents ``session``'s awards lack.
+    """Queue the generation of the documents and credentials ``session``'s awards lack.
 
     Refused while a run of the session is queued or running, and when there is nothing
     to make.
@@ -141,7 +140,7 @@ def start_document_run(session: Session, *, actor) -> DocumentRun:
         raise ValidationError(
             _("The documents of this session are already being generated."), code="running"
         )
-    total = awards_lacking_documents(session).count()
+    total = awards_to_issue(session).count()
     if total == 0:
         raise ValidationError(
             _("Every award of this session has its document."), code="nothing_to_do"
@@ -156,15 +155,17 @@ def start_document_run(session: Session, *, actor) -> DocumentRun:
 
 
 def run_documents(run_id: int) -> str:
-    """Make the documents of a run's session, one at a time; the run's state afterwards."""
+    """Make the documents and credentials of a run's session, one award at a time; the
+    run's state afterwards."""
     run = DocumentRun.objects.select_related("session", "requested_by").get(pk=run_id)
     if run.state in (RunState.DONE, RunState.FAILED):
         return run.state
     DocumentRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, started_at=timezone.now())
-    for award in awards_lacking_documents(run.session).order_by("number"):
+    for award in awards_to_issue(run.session).order_by("number"):
         try:
             issue_document(award, actor=run.requested_by)
-        except (IncompleteDocument, SealingError) as error:
+            issue_credential(award, actor=run.requested_by)
+        except (IncompleteDocument, SealingError, CredentialKeysError) as error:
             DocumentRun.objects.filter(pk=run.pk).update(
                 state=RunState.FAILED,
                 error=f"{award.number}: {error}"[:500],

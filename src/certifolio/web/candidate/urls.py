@@ -59,4 +59,15 @@ urlpatterns = [
     path("my-registrations/", registrations.my_registrations, name="my_registrations"),
     # Results and awards.
     path("results/", results.my_results, name="candidate_results"),
+    path("results/awards/<uuid:uuid>/document.pdf", results.award_document, name="award_document"),
+    path(
+        "results/awards/<uuid:uuid>/credential.jwt",
+        results.award_credential_jwt,
+        name="award_credential_jwt",
+    ),
+    path(
+        "results/awards/<uuid:uuid>/credential.json",
+        results.award_credential_json,
+        name="award_credential_json",
+    ),
 ]
