@@ -91,7 +91,7 @@ def test_a_pasted_credential_verifies_then_reads_revoked(award):
 
 def test_a_credential_altered_or_truncated_is_invalid(award):
     token = issue_credential(award, actor=manager()).jwt
-    header, payload, signature = token.split(".")
+    header, _claims, signature = token.split(".")
     claims = _payload(token)
     claims["credentialSubject"]["achievement"]["name"] = "Titre complet"
     forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")

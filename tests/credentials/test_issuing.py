@@ -9,7 +9,7 @@ from certifolio.credentials.documents import IncompleteDocument
 from certifolio.credentials.domain.awards import publish_results, revoke_award
 from certifolio.credentials.domain.documents import issue_document, start_document_run
 from certifolio.credentials.enums import RunState
-from certifolio.credentials.models import Award, Document, DocumentRun
+from certifolio.credentials.models import Award, Credential, Document, DocumentRun
 from certifolio.referential.models import Certification
 from tests.credentials.world import results_world
 from tests.factories import manager
@@ -70,8 +70,10 @@ def test_a_document_run_makes_each_missing_document_and_can_run_again(published)
     run = start_document_run(published.session, actor=boss)
 
     run.refresh_from_db()
-    assert (run.state, run.total, run.done) == (RunState.DONE, 1, 1)
+    # The first award lacked its credential, the second both.
+    assert (run.state, run.total, run.done) == (RunState.DONE, 2, 2)
     assert Document.objects.count() == 2
+    assert Credential.objects.count() == 2
     with pytest.raises(ValidationError) as nothing:
         start_document_run(published.session, actor=boss)
     assert nothing.value.code == "nothing_to_do"

@@ -10,6 +10,7 @@ ACTIONS = {
     "credentials.results_published": _("Session results published"),
     "credentials.award_revoked": _("Award revoked"),
     "credentials.document_issued": _("Sealed document issued"),
+    "credentials.credential_issued": _("Verifiable credential issued"),
     "credentials.documents_queued": _("Documents queued for generation"),
     "credentials.cpf_declared": _("Holders declared to the CPF"),
     "credentials.cpf_answered": _("CDC answer recorded"),

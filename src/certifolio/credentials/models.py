@@ -299,6 +299,7 @@ class CpfDeclaration(StorableTextMixin, models.Model):
     rejected one is declared again in a later file.
     """
 
+    uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="cpf_declarations")
     cpf_file = models.ForeignKey(CpfFile, on_delete=models.PROTECT, related_name="declarations")
     state = models.CharField(

@@ -5,10 +5,11 @@ Each list is read in a constant number of queries, whatever the number of rows.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 
 from certifolio.common.lookups import find, require_perm
-from certifolio.credentials.models import Award
+from certifolio.credentials.enums import CpfState
+from certifolio.credentials.models import Award, CpfDeclaration, CpfFile
 from certifolio.exams.models import Registration, Session
 from certifolio.grading.models import BlockDecision, Decision
 
@@ -137,3 +138,29 @@ def session_results(session: Session) -> list[ResultRow]:
             "candidate__last_name", "candidate__first_name", "pk"
         )
     )
+
+
+def cpf_files():
+    return CpfFile.objects.select_related("created_by").annotate(
+        awards=Count("declarations"),
+        rejected=Count("declarations", filter=Q(declarations__state=CpfState.REJECTED)),
+        accepted=Count("declarations", filter=Q(declarations__state=CpfState.ACCEPTED)),
+    )
+
+
+def cpf_file_for(user, uuid, *, perm: str = "credentials.view_cpf") -> CpfFile:
+    require_perm(user, perm)
+    return find(CpfFile.objects.select_related("created_by"), uuid=uuid)
+
+
+def cpf_declarations(cpf_file: CpfFile) -> list[CpfDeclaration]:
+    return list(
+        cpf_file.declarations.select_related("award__candidate", "answered_by").order_by(
+            "award__number"
+        )
+    )
+
+
+def cpf_declaration_for(user, uuid, *, perm: str = "credentials.declare_cpf") -> CpfDeclaration:
+    require_perm(user, perm)
+    return find(CpfDeclaration.objects.select_related("award", "cpf_file"), uuid=uuid)

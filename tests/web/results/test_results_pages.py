@@ -7,8 +7,10 @@ from django.urls import reverse
 from certifolio.accounts.enums import Role
 from certifolio.credentials.domain.awards import publish_results
 from certifolio.credentials.models import Award, ResultsPublication
+from certifolio.exams.models import Registration
+from certifolio.referential.models import Certification
 from tests.credentials.world import results_world
-from tests.factories import UserFactory, candidate, manager
+from tests.factories import OrganisationFactory, UserFactory, candidate, manager
 
 pytestmark = pytest.mark.django_db
 
@@ -74,8 +76,8 @@ def test_the_session_results_page_reads_a_constant_number_of_queries(
     client.get(results_url(world))
 
     # Session, user, device, publication, registrations, decisions, block decisions,
-    # awards, and the middleware's reads.
-    with django_assert_num_queries(11):
+    # awards, the latest document run, the awards left to issue, and the middleware's reads.
+    with django_assert_num_queries(13):
         page = client.get(results_url(world)).text
 
     assert page.count("— C") == candidates
@@ -123,3 +125,50 @@ def test_results_are_hidden_from_the_candidate_until_published(seed_version, cli
     page = client.get(reverse("web:candidate_results")).text
 
     assert "Réussite partielle" not in page
+
+
+def test_a_manager_generates_the_documents_from_the_results_page(
+    seed_version, verified_login, settings
+):
+    settings.CERTIFICATE_PLACE_OF_ISSUE = "Lyon"
+    settings.CERTIFICATE_SIGNATORY_NAME = "Marie Lefort"
+    settings.CERTIFICATE_SIGNATORY_TITLE = "Directrice de la certification"
+    Certification.objects.update(
+        number="RNCP12345",
+        level_national=7,
+        level_eu=7,
+        nsf_codes=["326"],
+        decision_date="2024-05-01",
+    )
+    world, _minutes = results_world(seed_version)
+    publish_results(world.session, actor=manager())
+    client = verified_login(manager())
+
+    before = client.get(results_url(world)).text
+    after = client.post(
+        reverse("web:session_documents_generate", kwargs={"uuid": world.session.uuid}),
+        follow=True,
+    ).text
+
+    assert "1 attribution n’a pas son document scellé ou son attestation numérique." in before
+    assert "Établissement terminé le" in after
+    assert "1 sur 1 attributions délivrées" in after
+    award = Award.objects.get()
+    assert (hasattr(award, "document"), hasattr(award, "credential")) == (True, True)
+
+
+def test_the_centre_reads_its_candidates_results_only(seed_version, client):
+    world, _minutes = results_world(seed_version)
+    publish_results(world.session, actor=manager())
+    centre = OrganisationFactory()
+    Registration.objects.filter(pk=world.registration.pk).update(centre=centre)
+    staff = UserFactory(roles=[Role.CENTRE_STAFF], organisation=centre)
+    other = UserFactory(roles=[Role.CENTRE_STAFF], organisation=OrganisationFactory())
+
+    client.force_login(staff)
+    ours = client.get(reverse("web:centre_results")).text
+    client.force_login(other)
+    theirs = client.get(reverse("web:centre_results")).text
+
+    assert "Réussite partielle" in ours
+    assert "Réussite partielle" not in theirs

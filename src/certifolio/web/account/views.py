@@ -29,6 +29,7 @@ from certifolio.accounts.forms import (
 )
 from certifolio.accounts.lockout import clear_failures, is_request_locked, lockout_response
 from certifolio.common.audit import record_event
+from certifolio.credentials.domain.declarations import overdue_declarations
 
 
 def _next_url(request, default="web:home"):
@@ -296,5 +297,9 @@ def home(request):
             "roles": [grant.get_role_display() for grant in user.role_grants.order_by("role")],
             "two_factor_on": twofactor.confirmed_totp_device(user) is not None,
             "login_message_limit": settings.AXES_FAILURE_LIMIT,
+            # Titles the law wants declared within three months (docs/cpf.md).
+            "cpf_overdue": overdue_declarations().count()
+            if user.has_perm("credentials.view_cpf")
+            else 0,
         },
     )

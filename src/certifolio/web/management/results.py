@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from certifolio.credentials.domain.awards import publish_results, revoke_award, sealed_decisions
-from certifolio.credentials.models import REASON_MAX_LENGTH, ResultsPublication
+from certifolio.credentials.domain.documents import awards_to_issue, start_document_run
+from certifolio.credentials.models import REASON_MAX_LENGTH, DocumentRun, ResultsPublication
 from certifolio.credentials.queries import award_for, session_results
 from certifolio.exams import queries
 
@@ -35,8 +36,28 @@ def session_results_page(request, uuid):
             "rows": session_results(session),
             "can_publish": request.user.has_perm("credentials.publish_results"),
             "can_revoke": request.user.has_perm("credentials.revoke_award"),
+            "can_generate": request.user.has_perm("credentials.generate_documents"),
+            "run": DocumentRun.objects.filter(session=session).first(),
+            "to_issue": awards_to_issue(session).count() if publication else 0,
         },
     )
+
+
+@login_required
+@require_POST
+def session_documents_generate(request, uuid):
+    session = queries.session_for(request.user, uuid, perm="credentials.generate_documents")
+    try:
+        start_document_run(session, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The documents and credentials are being generated; this page shows how far."),
+        )
+    return redirect("web:session_results", uuid=session.uuid)
 
 
 @login_required
