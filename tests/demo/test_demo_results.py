@@ -3,8 +3,10 @@ sealed, its results published and one award revoked."""
 
 import datetime
 import hashlib
+import io
 
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,10 +14,12 @@ from certifolio.accounts.models import User
 from certifolio.common.models import AuditEvent
 from certifolio.common.sealing import verify_sealed_pdf
 from certifolio.credentials.models import Award, ResultNotice, ResultsPublication
+from certifolio.credentials.verification import verify_credential
 from certifolio.exams.models import AcquiredBlock, Oral, Session
 from certifolio.grading.enums import MinutesState
 from certifolio.grading.models import Decision, Minutes
 from certifolio.portfolio.models import CandidateProfile
+from tests.pdf import pdf_text
 
 SESSION = "Session de printemps 2026"
 ANAIS = "candidat10.lyon@demo.certifolio.fr"
@@ -169,3 +173,30 @@ def test_demo_spring_candidate_reads_his_title_and_the_revoked_block_on_his_page
     assert "Réussite totale" in anais
     assert "Réussite partielle" in gaetan
     assert gaetan.count("Révoqué") == 1
+
+
+def test_demo_spring_awards_have_sealed_documents_credentials_and_a_cpf_file(db, client):
+    call_command("load_demo")
+
+    awards = list(
+        Award.objects.filter(session__name=SESSION).select_related("document", "credential")
+    )
+    assert len(awards) == 9
+    assert all(hasattr(award, "document") and hasattr(award, "credential") for award in awards)
+    title = next(award for award in awards if award.is_title)
+    with title.document.pdf.open("rb") as pdf:
+        data = pdf.read()
+    assert verify_sealed_pdf(data).valid
+    assert "RNCP00000" in pdf_text(data)
+    revoked = next(award for award in awards if award.is_revoked)
+    page = client.get(reverse("web:verify_award", kwargs={"uuid": revoked.uuid})).text
+    assert "Révoqué le" in page
+    assert verify_credential(revoked.credential.jwt).status == "revoked"
+    out = io.StringIO()
+    day = timezone.localdate().isoformat()
+    with override_settings(CPF_CLIENT_ID="DEMO0001", CPF_CONTRACT_ID="MCFCER000000"):
+        call_command(
+            "export_cpf", "--from", day, "--to", day, "--dry-run", stdout=out, stderr=io.StringIO()
+        )
+    assert "N’Diaye-Lefèvre" in out.getvalue()
+    assert "D’Almeida" in out.getvalue()

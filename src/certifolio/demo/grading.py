@@ -19,9 +19,12 @@ from django.utils import timezone
 
 from certifolio.accounts.models import User
 from certifolio.credentials.domain.awards import publish_results, revoke_award
+from certifolio.credentials.domain.credentials import issue_credential
+from certifolio.credentials.domain.documents import issue_document
 from certifolio.credentials.enums import AwardKind
 from certifolio.credentials.models import Award
 from certifolio.demo.files import minimal_pdf
+from certifolio.demo.issuer import demo_settings
 from certifolio.demo.past_sessions import AUTUMN, PastSession
 from certifolio.demo.past_sessions import past_day as past_day  # the autumn's, for the tests
 from certifolio.demo.sessions import add_campus, complete_records, evening
@@ -303,8 +306,13 @@ def _hold_earlier_blocks(spec: PastSession, version, manager: User, people) -> N
 
 
 def _publish(spec: PastSession, session: Session, manager: User, people) -> None:
-    """The manager publishes the results, then revokes the awards ``spec`` names."""
+    """The manager publishes the results, issues every award's document and credential,
+    then revokes the awards ``spec`` names (whose documents then read revoked)."""
     publish_results(session, actor=manager)
+    with demo_settings():
+        for award in Award.objects.filter(session=session).order_by("number"):
+            issue_document(award, actor=manager)
+            issue_credential(award, actor=manager)
     for (local, code), reason in spec.revocations.items():
         awards = Award.objects.filter(session=session, candidate=people[local])
         award = awards.get(block__code=code) if code else awards.get(kind=AwardKind.TITLE)

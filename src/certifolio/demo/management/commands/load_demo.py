@@ -10,6 +10,7 @@ factor, so they get an authenticator key derived from their address (printed bel
 
 import hashlib
 from base64 import b32encode
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -20,7 +21,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from certifolio.accounts.enums import OrganisationKind, Role
 from certifolio.accounts.models import Organisation, RoleGrant, User
+from certifolio.credentials.keys import RSA_KEY_FILE
 from certifolio.demo.grading import load_past_session
+from certifolio.demo.issuer import with_demo_certification
 from certifolio.demo.past_sessions import AUTUMN, PAST_SESSIONS, SPRING
 from certifolio.demo.portfolios import load_demo_portfolios
 from certifolio.demo.sessions import EXTRA_CANDIDATES, EXTRA_JURORS, load_demo_session
@@ -69,7 +72,12 @@ class Command(BaseCommand):
         # The development key that seals the minutes, when there is none yet.
         if not settings.SEAL_PKCS12_PATH.exists() and not settings.SEAL_TRUST_ROOTS.exists():
             call_command("make_signing_key", stdout=self.stdout)
-        version, changed = load_referential(read_document(settings.SEED_REFERENTIAL), actor=None)
+        # The issuer's keys of the verifiable credentials, when there are none yet.
+        if not (Path(settings.CREDENTIALS_KEY_DIR) / RSA_KEY_FILE).exists():
+            call_command("make_credential_keys", stdout=self.stdout)
+        version, changed = load_referential(
+            with_demo_certification(read_document(settings.SEED_REFERENTIAL)), actor=None
+        )
         self.stdout.write(
             f"Referential {version.certification.slug}: version {version.number} "
             + ("loaded" if changed else "unchanged")

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from certifolio.demo.issuer import use_demo_settings
+
 # How long the worker may take to finish the task it runs when the server stops.
 WORKER_STOP_SECONDS = 30
 
@@ -61,6 +63,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, addrport, worker, **options):
+        # The demo certifier's place of issue, signatory and CPF identifiers, where the
+        # environment gives none (certifolio/demo/issuer.py).
+        use_demo_settings()
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_demo")
         process = start_worker() if worker and uses_database_tasks() else None
