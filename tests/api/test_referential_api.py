@@ -467,6 +467,7 @@ def test_openapi_document_declares_the_paths(client, db):
         "/api/v1/supports/{uuid}",
         "/api/v1/supports/{uuid}/download",
         "/api/v1/ties/{uuid}",
+        "/api/v1/verify",
     ]
 
 

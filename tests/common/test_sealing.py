@@ -98,6 +98,15 @@ def test_a_seal_is_verified_from_inside_an_event_loop(sealed):
     assert check.valid is True
 
 
+def test_a_pdf_is_sealed_from_inside_an_event_loop():
+    async def inside_an_event_loop():
+        return seal_pdf(minimal_pdf("PV", ["Une décision."]), reason="Procès-verbal n° 2")
+
+    sealed = asyncio.run(inside_an_event_loop())
+
+    assert verify_sealed_pdf(sealed.pdf).valid is True
+
+
 def producers(data: bytes) -> tuple[str, str]:
     """The producer the Info dictionary names, and the one the XMP metadata names."""
     reader = PdfFileReader(io.BytesIO(data), strict=False)

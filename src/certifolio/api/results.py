@@ -128,6 +128,7 @@ def get_award(request, uuid: UUID):
     "/awards/{uuid:uuid}/revoke",
     response={200: AwardOut, **WRITE},
     operation_id="revoke_award",
+    url_name="revoke_award",
     summary="Revoke an award",
     description="For certification managers; the reason is required. 422 for an award "
     "already revoked.",

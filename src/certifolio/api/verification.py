@@ -63,7 +63,8 @@ def verdict_out(verdict: Verdict) -> dict:
 
 @router.post(
     "/verify",
-    response={200: VerdictOut, **errors(422, 429)},
+    # 401 and 403: a token that is refused or lacks the write scope; a session without CSRF.
+    response={200: VerdictOut, **errors(401, 403, 422, 429)},
     operation_id="verify",
     summary="Verify a certificate, an attestation or a credential",
     description="Give one of `number`, `link` or `credential`. The answer says `valid`, "

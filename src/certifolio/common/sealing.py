@@ -200,7 +200,9 @@ def seal_pdf(pdf: bytes, *, reason: str, location: str = "") -> Sealed:
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
         _producer_as_pyhanko_writes_it(writer)
-        output = signers.sign_pdf(writer, metadata, signer=signer, timestamper=timestamper)
+        output = _outside_any_event_loop(
+            signers.sign_pdf, writer, metadata, signer=signer, timestamper=timestamper
+        )
     except SealingError:
         raise
     except Exception as error:
@@ -369,19 +371,25 @@ def verify_sealed_pdf(data: bytes) -> SealCheck:
 
 
 def _validated(signature, context):
-    """pyHanko's validation of one signature, wherever it is called from.
-
-    It runs an event loop of its own, which Python refuses inside a running one (an
-    asynchronous caller, a browser test's process): there it runs in a thread of its own.
-    """
+    """pyHanko's validation of one signature."""
     from pyhanko.sign.validation import validate_pdf_signature  # noqa: PLC0415 (pyHanko)
 
+    return _outside_any_event_loop(validate_pdf_signature, signature, context)
+
+
+def _outside_any_event_loop(function, *arguments, **keywords):
+    """``function(*arguments, **keywords)``, wherever it is called from.
+
+    pyHanko's signing and validation run an event loop of their own, which Python refuses
+    inside a running one (an asynchronous caller, a browser test's process): there the
+    call runs in a thread of its own.
+    """
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return validate_pdf_signature(signature, context)
+        return function(*arguments, **keywords)
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
-        return thread.submit(validate_pdf_signature, signature, context).result()
+        return thread.submit(function, *arguments, **keywords).result()
 
 
 def _changed_padding(contents: bytes) -> bool:
