@@ -55,6 +55,7 @@ from certifolio.referential.models import (
 from tests.exams.schedule_world import DAY
 from tests.factories import candidate, with_totp
 from tests.security import (
+    matrix_credentials,
     matrix_exams,
     matrix_grading_delib,
     matrix_grading_grid,
@@ -195,6 +196,7 @@ def request_body(key, world, objects):
         "api:withdraw_registration": {"reason": "Abandon"},
     }
     json_bodies.update(matrix_grading_delib.json_bodies(objects))
+    json_bodies.update(matrix_credentials.json_bodies(objects))
     grading_forms, grading_json = matrix_grading_grid.bodies(objects)
     json_bodies.update(grading_json)
     if key in json_bodies:
@@ -225,6 +227,7 @@ def request_body(key, world, objects):
         "api:import_registrations": {"file": _registrations_csv(world.own.newcomer)},
     }
     multipart.update(matrix_grading_delib.form_bodies(objects))
+    multipart.update(matrix_credentials.form_bodies(objects))
     return multipart.get(key, {}), MULTIPART_CONTENT
 
 
@@ -309,6 +312,7 @@ SETUP = {
     **matrix_grading_delib.SETUP,
     **matrix_grading_grid.SETUP,
     **matrix_grading_minutes.SETUP,
+    **matrix_credentials.SETUP,
 }
 
 
@@ -436,6 +440,7 @@ EFFECT = {
     **matrix_grading_delib.EFFECT,
     **matrix_grading_grid.EFFECT,
     **matrix_grading_minutes.EFFECT,
+    **matrix_credentials.EFFECT,
     "api:create_session": lambda request: Session.objects.count(),
     "api:update_session": lambda request: (
         Session.objects.get(pk=request.objects.reg_session.pk).name

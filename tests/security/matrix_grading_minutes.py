@@ -19,23 +19,32 @@ from certifolio.grading.models import (
 )
 
 
-def minutes_objects(oral):
-    """Minutes awaiting approvals, of one decision on ``oral``'s registration."""
+def minutes_objects(oral, *, failed=()):
+    """Minutes awaiting approvals, of one decision on ``oral``'s registration: every block
+    validated but those of ``failed``."""
     jury = oral.jury
     president = jury.members.get(role=JuryRole.PRESIDENT).juror.user
+    outcome = Outcome.PARTIAL_SUCCESS if failed else Outcome.FULL_SUCCESS
     deliberation = Deliberation.objects.create(
         jury=jury, closed_at=timezone.now(), closed_by=president
     )
     decision = Decision.objects.create(
         registration=oral.registration,
         deliberation=deliberation,
-        outcome=Outcome.FULL_SUCCESS,
-        proposed_outcome=Outcome.FULL_SUCCESS,
+        outcome=outcome,
+        proposed_outcome=outcome,
         recorded_by=president,
         recorded_at=timezone.now(),
     )
     for block in oral.registration.blocks.all():
-        BlockDecision.objects.create(decision=decision, block=block, validated=True, proposed=True)
+        validated = block.code not in failed
+        BlockDecision.objects.create(
+            decision=decision,
+            block=block,
+            validated=validated,
+            proposed=validated,
+            justification="" if validated else "Soutenance insuffisante.",
+        )
     return draw_up_minutes(deliberation, actor=None)
 
 

@@ -58,6 +58,7 @@ from tests.exams.records import complete_record
 from tests.exams.schedule_world import DAY, plan_world
 from tests.factories import OrganisationFactory, UserFactory, candidate, with_totp
 from tests.security import (
+    matrix_credentials,
     matrix_exams,
     matrix_grading_delib,
     matrix_grading_grid,
@@ -116,6 +117,13 @@ class Objects:
     delib_session: object = None
     delib_jury: object = None
     delib_registration: object = None
+    # Results (matrix_credentials.py): a published session, its owner's award, a session
+    # ready to publish, and a CPF file and its declaration (the same in both tables).
+    results_session: object = None
+    award: object = None
+    cpf_file: object = None
+    cpf_declaration: object = None
+    unpublished_session: object = None
 
 
 class World:
@@ -219,6 +227,17 @@ class World:
         ) = matrix_grading_delib.deliberation_objects(
             seed_version, other_owner, name="Autre délibération"
         )
+        matrix_credentials.with_certificate_mentions(seed_version)
+        cpf = matrix_credentials.cpf_objects(seed_version, manager=self.users["manager"])
+        for objects, owner, name in (
+            (self.own, self.users["candidate"], "Session des résultats"),
+            (self.others, other_owner, "Autres résultats"),
+        ):
+            results = matrix_credentials.results_objects(
+                seed_version, owner, name=name, manager=self.users["manager"]
+            )
+            for attribute, value in {**results, **cpf}.items():
+                setattr(objects, attribute, value)
 
     def _jurors(self, objects, juror, name):
         session = SessionFactory(version=self.version, name=name)
@@ -316,6 +335,8 @@ class World:
             return matrix_grading_grid.file_sha(objects)
         if name == "juror_uuid":
             return objects.juror.uuid
+        if name == "kid":
+            return matrix_credentials.credential_kid()
         if name == "registration_uuid":
             return objects.delib_registration.uuid
         if name == "token" and "invitation" in key:
@@ -514,6 +535,7 @@ UUID_OF = {
     **matrix_grading_delib.UUID_OF,
     **matrix_grading_grid.UUID_OF,
     **matrix_grading_minutes.UUID_OF,
+    **matrix_credentials.UUID_OF,
     **dict.fromkeys(
         [
             "web:site_edit",

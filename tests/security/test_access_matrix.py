@@ -23,6 +23,7 @@ from tests.security.access_matrix import (
     project_urls,
     read_matrix,
 )
+from tests.security.matrix_credentials import ISSUE_SETTINGS
 from tests.security.matrix_world import World, client_for
 
 # Set to print every answer (to review the matrix after adding URLs): MATRIX_DUMP=1.
@@ -30,7 +31,9 @@ DUMP = bool(os.environ.get("MATRIX_DUMP"))
 
 
 @pytest.mark.parametrize("role_name", ROLES)
-def test_every_url_answers_each_role_as_the_matrix_says(role_name, seed_version):
+def test_every_url_answers_each_role_as_the_matrix_says(role_name, seed_version, settings):
+    for name, value in ISSUE_SETTINGS.items():
+        setattr(settings, name, value)
     world = World(seed_version, role_name)
     logged_in = client_for(world, role_name)
     tables = read_matrix()
