@@ -2,12 +2,17 @@
 
 Poppler's ``pdftotext`` (Debian package ``poppler-utils``, installed by ``.ci/run``) reads
 it: the text a screen reader or a search gets, through the fonts' Unicode maps. Runs of
-white space become one space, since line breaks depend on the layout.
+white space become one space, since line breaks depend on the layout. Its ``pdftoppm``
+draws a page for zxing-cpp to read the QR codes on it, as a phone's camera would.
 """
 
+import io
 import re
 import shutil
 import subprocess
+
+import zxingcpp
+from PIL import Image
 
 
 def pdf_text(data: bytes) -> str:
@@ -27,3 +32,20 @@ def pdf_info(data: bytes, *options: str) -> str:
         [program, *options, "-"], input=data, capture_output=True, check=True
     )
     return result.stdout.decode("utf-8")
+
+
+def qr_codes(data: bytes) -> list[str]:
+    """The text of every QR code on the first page, read from its image at 100 dpi."""
+    program = shutil.which("pdftoppm")
+    assert program is not None, "pdftoppm is missing: install poppler-utils"
+    png = subprocess.run(  # noqa: S603 - a fixed program on our own documents
+        [program, "-r", "100", "-png", "-singlefile", "-"],
+        input=data,
+        capture_output=True,
+        check=True,
+    ).stdout
+    return [
+        code.text
+        for code in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+        if code.format == zxingcpp.BarcodeFormat.QRCode
+    ]

@@ -3,14 +3,10 @@
 import dataclasses
 import datetime
 import io
-import shutil
-import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
-import zxingcpp
 from django.utils import translation
-from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from certifolio.common.sealing import verify_sealed_pdf
@@ -27,7 +23,7 @@ from certifolio.credentials.documents import (
     render_certificate_pdf,
     seal_document,
 )
-from tests.pdf import pdf_info, pdf_text
+from tests.pdf import pdf_info, pdf_text, qr_codes
 
 URL = "https://certifolio.example.org/verifier/0b6a3c9e-2f4d-4e38-9c51-7d2a8e1f4b60/"
 CERTIFICATION = CertificationFacts(
@@ -190,23 +186,6 @@ def metadata(data: bytes) -> dict:
         "xmp producer": xmp_value(xmp, "pdf", "Producer"),
         "info producer": str(reader.trailer["/Info"]["/Producer"]),
     }
-
-
-def qr_codes(data: bytes) -> list[str]:
-    """The text of every QR code on the first page, read from its image at 100 dpi."""
-    program = shutil.which("pdftoppm")
-    assert program is not None, "pdftoppm is missing: install poppler-utils"
-    png = subprocess.run(  # noqa: S603 - a fixed program on our own documents
-        [program, "-r", "100", "-png", "-singlefile", "-"],
-        input=data,
-        capture_output=True,
-        check=True,
-    ).stdout
-    return [
-        code.text
-        for code in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
-        if code.format == zxingcpp.BarcodeFormat.QRCode
-    ]
 
 
 @pytest.fixture(scope="module")

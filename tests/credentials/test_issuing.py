@@ -10,7 +10,6 @@ from certifolio.credentials.domain.awards import publish_results, revoke_award
 from certifolio.credentials.domain.documents import issue_document, start_document_run
 from certifolio.credentials.enums import RunState
 from certifolio.credentials.models import Award, Credential, Document, DocumentRun
-from certifolio.referential.models import Certification
 from tests.credentials.world import results_world
 from tests.factories import manager
 from tests.pdf import pdf_text
@@ -19,18 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def published(seed_version, settings):
-    settings.CERTIFICATE_PLACE_OF_ISSUE = "Lyon"
-    settings.CERTIFICATE_SIGNATORY_NAME = "Marie Lefort"
-    settings.CERTIFICATE_SIGNATORY_TITLE = "Directrice de la certification"
-    Certification.objects.update(
-        number="RNCP12345",
-        level_national=7,
-        level_eu=7,
-        nsf_codes=["326"],
-        decision_date="2024-05-01",
-    )
-    world, _minutes = results_world(seed_version, candidates=2)
+def published(certificate_mentions):
+    world, _minutes = results_world(certificate_mentions, candidates=2)
     publish_results(world.session, actor=manager())
     return world
 

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import threading
 
 import pytest
 
@@ -52,3 +53,44 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def one_request_at_a_time(live_server):
+    """The live server answers one request at a time. With SQLite in memory its threads
+    share the test's single connection, and two requests at once (two autosaves, two
+    people's pages) would collide there ("database table is locked"), which a server
+    process with its own connections does not; the browser still sends them
+    concurrently, they just queue."""
+    httpd = live_server.thread.httpd
+    app = httpd.get_app()
+    lock = threading.Lock()
+
+    def serialised(environ, start_response):
+        with lock:
+            response = app(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+
+    httpd.set_app(serialised)
+    yield
+    httpd.set_app(app)
+
+
+@pytest.fixture
+def contexts(browser):
+    """Browser contexts of their own (one per person), accepting downloads, closed after
+    the test."""
+    opened = []
+
+    def new_context():
+        context = browser.new_context(locale="fr-FR", accept_downloads=True)
+        opened.append(context)
+        return context
+
+    yield new_context
+    for context in opened:
+        context.close()

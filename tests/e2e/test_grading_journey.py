@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 import sys
-import threading
 
 import pytest
 from django.conf import settings
@@ -24,50 +23,11 @@ SAVED = "Tout est enregistré."
 
 
 @pytest.fixture
-def one_request_at_a_time(live_server):
-    """The live server answers one request at a time. With SQLite in memory its threads
-    share the test's single connection, and two autosaves at once would collide there
-    ("database table is locked"), which a server process with its own connections does
-    not; the browser still sends them concurrently, they just queue."""
-    httpd = live_server.thread.httpd
-    app = httpd.get_app()
-    lock = threading.Lock()
-
-    def serialised(environ, start_response):
-        with lock:
-            response = app(environ, start_response)
-            try:
-                return [b"".join(response)]
-            finally:
-                if hasattr(response, "close"):
-                    response.close()
-
-    httpd.set_app(serialised)
-    yield
-    httpd.set_app(app)
-
-
-@pytest.fixture
 def world(live_server, transactional_db, settings, one_request_at_a_time):
     """The seed title, an oral that started yesterday before a president and a member,
     the candidate's portfolio submitted for BC01 and BC02."""
     version = load_referential(read_document(settings.SEED_REFERENTIAL), actor=None)[0]
     return grading_world(version)
-
-
-@pytest.fixture
-def contexts(browser):
-    """Browser contexts of their own (one per juror), closed after the test."""
-    opened = []
-
-    def new_context():
-        context = browser.new_context(locale="fr-FR", accept_downloads=True)
-        opened.append(context)
-        return context
-
-    yield new_context
-    for context in opened:
-        context.close()
 
 
 def _juror_page(new_context, base_url, user):

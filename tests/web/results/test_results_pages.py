@@ -8,7 +8,6 @@ from certifolio.accounts.enums import Role
 from certifolio.credentials.domain.awards import publish_results
 from certifolio.credentials.models import Award, ResultsPublication
 from certifolio.exams.models import Registration
-from certifolio.referential.models import Certification
 from tests.credentials.world import results_world
 from tests.factories import OrganisationFactory, UserFactory, candidate, manager
 
@@ -128,19 +127,9 @@ def test_results_are_hidden_from_the_candidate_until_published(seed_version, cli
 
 
 def test_a_manager_generates_the_documents_from_the_results_page(
-    seed_version, verified_login, settings
+    certificate_mentions, verified_login
 ):
-    settings.CERTIFICATE_PLACE_OF_ISSUE = "Lyon"
-    settings.CERTIFICATE_SIGNATORY_NAME = "Marie Lefort"
-    settings.CERTIFICATE_SIGNATORY_TITLE = "Directrice de la certification"
-    Certification.objects.update(
-        number="RNCP12345",
-        level_national=7,
-        level_eu=7,
-        nsf_codes=["326"],
-        decision_date="2024-05-01",
-    )
-    world, _minutes = results_world(seed_version)
+    world, _minutes = results_world(certificate_mentions)
     publish_results(world.session, actor=manager())
     client = verified_login(manager())
 
