@@ -10,7 +10,7 @@ from certifolio.common.sealing import make_signing_key
 from certifolio.credentials.keys import make_credential_keys
 from certifolio.referential.documents import read_document
 from certifolio.referential.domain.loading import load_referential
-from certifolio.referential.models import Certification
+from tests.credentials.world import CERTIFICATE_SETTINGS, with_rncp_facts
 from tests.factories import with_totp
 
 # The shared reference formats and the seed live beside the repository.
@@ -128,14 +128,7 @@ def certificate_mentions(seed_version, settings):
     """The seed title with all a certificate or attestation must state that the seed does
     not hold (docs/certificates.md): its RNCP facts, the place of issue and the
     signatory."""
-    settings.CERTIFICATE_PLACE_OF_ISSUE = "Lyon"
-    settings.CERTIFICATE_SIGNATORY_NAME = "Marie Lefort"
-    settings.CERTIFICATE_SIGNATORY_TITLE = "Directrice de la certification"
-    Certification.objects.update(
-        number="RNCP12345",
-        level_national=7,
-        level_eu=7,
-        nsf_codes=["326"],
-        decision_date="2024-05-01",
-    )
+    for name, value in CERTIFICATE_SETTINGS.items():
+        setattr(settings, name, value)
+    with_rncp_facts()
     return seed_version

@@ -1,6 +1,7 @@
 """The seal (PAdES) on a PDF: what stops it, and its verification."""
 
 import asyncio
+import concurrent.futures
 import datetime
 import http.server
 import io
@@ -88,21 +89,28 @@ def test_a_change_in_the_signed_content_is_named(sealed):
     assert (check.valid, check.reason) == (False, "The document was changed after it was sealed.")
 
 
-def test_a_seal_is_verified_from_inside_an_event_loop(sealed):
-    # An asynchronous caller (a browser test's process) runs an event loop already.
-    async def inside_an_event_loop():
-        return verify_sealed_pdf(sealed)
+def inside_an_event_loop(function):
+    """``function()`` called from a coroutine, as an asynchronous caller or a browser test's
+    process calls it. The loop runs in a thread of its own: this very process may be
+    running Playwright's loop already (browser tests and these share workers)."""
 
-    check = asyncio.run(inside_an_event_loop())
+    async def caller():
+        return function()
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, caller()).result()
+
+
+def test_a_seal_is_verified_from_inside_an_event_loop(sealed):
+    check = inside_an_event_loop(lambda: verify_sealed_pdf(sealed))
 
     assert check.valid is True
 
 
 def test_a_pdf_is_sealed_from_inside_an_event_loop():
-    async def inside_an_event_loop():
-        return seal_pdf(minimal_pdf("PV", ["Une décision."]), reason="Procès-verbal n° 2")
-
-    sealed = asyncio.run(inside_an_event_loop())
+    sealed = inside_an_event_loop(
+        lambda: seal_pdf(minimal_pdf("PV", ["Une décision."]), reason="Procès-verbal n° 2")
+    )
 
     assert verify_sealed_pdf(sealed.pdf).valid is True
 

@@ -10,7 +10,27 @@ from certifolio.exams.models import Session
 from certifolio.grading.domain.minutes import approve_minutes
 from certifolio.grading.models import BlockDecision
 from certifolio.portfolio.models import CandidateProfile
+from certifolio.referential.models import Certification
 from tests.grading.minutes_world import minutes_world
+
+# What a certificate or an attestation must state and the seed title does not hold
+# (docs/certificates.md): the place of issue and the signatory, as settings...
+CERTIFICATE_SETTINGS = {
+    "CERTIFICATE_PLACE_OF_ISSUE": "Lyon",
+    "CERTIFICATE_SIGNATORY_NAME": "Marie Lefort",
+    "CERTIFICATE_SIGNATORY_TITLE": "Directrice de la certification",
+}
+
+
+def with_rncp_facts():
+    """...and the title's RNCP facts."""
+    Certification.objects.update(
+        number="RNCP12345",
+        level_national=7,
+        level_eu=7,
+        nsf_codes=["326"],
+        decision_date="2024-05-01",
+    )
 
 
 def complete_record(user, **fields):

@@ -27,31 +27,18 @@ from certifolio.exams.domain.registrations import record_acquired_block
 from certifolio.exams.enums import Phase
 from certifolio.exams.models import Session
 from certifolio.grading.domain.minutes import approve_minutes
-from certifolio.referential.models import Block, Certification
-from tests.credentials.world import complete_record
+from certifolio.referential.models import Block
+from tests.credentials.world import CERTIFICATE_SETTINGS, complete_record
 from tests.factories import candidate
 from tests.security import matrix_exams, matrix_grading_minutes
 
 # What a certificate and a CPF file need beyond the seed title's referential: the walk
 # runs with these settings (the documents' generation issues attestations).
 ISSUE_SETTINGS = {
-    "CERTIFICATE_PLACE_OF_ISSUE": "Lyon",
-    "CERTIFICATE_SIGNATORY_NAME": "Marie Lefort",
-    "CERTIFICATE_SIGNATORY_TITLE": "Directrice de la certification",
+    **CERTIFICATE_SETTINGS,
     "CPF_CLIENT_ID": "03VML243",
     "CPF_CONTRACT_ID": "MCFCER000209",
 }
-
-
-def with_certificate_mentions(version):
-    """The mentions France Compétences requires of a certificate, on the seed title."""
-    Certification.objects.filter(pk=version.certification_id).update(
-        number="RNCP12345",
-        level_national=7,
-        level_eu=7,
-        nsf_codes=["326"],
-        decision_date="2024-05-01",
-    )
 
 
 def sealed_session(version, owner, *, name, failed=("BC01",)):

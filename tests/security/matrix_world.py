@@ -45,6 +45,7 @@ from certifolio.referential.models import (
     Criterion,
     ReferentialVersion,
 )
+from tests.credentials.world import with_rncp_facts
 from tests.exams.factories import (
     JurorFactory,
     RoomFactory,
@@ -227,7 +228,7 @@ class World:
         ) = matrix_grading_delib.deliberation_objects(
             seed_version, other_owner, name="Autre délibération"
         )
-        matrix_credentials.with_certificate_mentions(seed_version)
+        with_rncp_facts()
         cpf = matrix_credentials.cpf_objects(seed_version, manager=self.users["manager"])
         for objects, owner, name in (
             (self.own, self.users["candidate"], "Session des résultats"),
