@@ -14,11 +14,10 @@ from certifolio.grading.enums import MinutesState
 from certifolio.grading.models import Decision, Grade, Minutes
 from certifolio.referential.documents import read_document
 from certifolio.referential.domain.loading import load_referential
-from tests.factories import totp_code, with_totp
+from tests.e2e.browsing import logged_in_page
 from tests.grading.world import grading_world
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "correct horse battery staple"
 SAVED = "Tout est enregistré."
 
 
@@ -28,24 +27,6 @@ def world(live_server, transactional_db, settings, one_request_at_a_time):
     the candidate's portfolio submitted for BC01 and BC02."""
     version = load_referential(read_document(settings.SEED_REFERENTIAL), actor=None)[0]
     return grading_world(version)
-
-
-def _juror_page(new_context, base_url, user):
-    """A juror's own browser context, logged in with his second factor."""
-    context = new_context()
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    device = with_totp(user)
-    page.goto(base_url + "/login/")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_label("Code de votre application d’authentification, ou code de secours").fill(
-        totp_code(device)
-    )
-    page.get_by_role("button", name="Confirmer").click()
-    page.get_by_role("heading", name=re.compile("^Bonjour")).wait_for()
-    return context, page
 
 
 def _criterion(page, criterion):
@@ -126,8 +107,8 @@ def test_two_jurors_grade_deliberate_and_seal_then_correct(world, live_server, c
     oral_url = base + f"/jury/orals/{world.oral.uuid}/"
     criteria = world.criteria()
     first, second, third, fourth, *rest = criteria
-    _president_context, president = _juror_page(contexts, base, world.president.user)
-    member_context, member = _juror_page(contexts, base, world.member.user)
+    president = logged_in_page(contexts, base, world.president.user, second_factor=True)
+    member = logged_in_page(contexts, base, world.member.user, second_factor=True)
 
     # 1. Each opens the oral and grades on his own; neither sees the other's grades.
     president.goto(base + "/jury/")
@@ -150,14 +131,14 @@ def test_two_jurors_grade_deliberate_and_seal_then_correct(world, live_server, c
     )
 
     # 2. The member's network drops mid-grid; he types on; the page says it is not saved.
-    member_context.set_offline(True)
+    member.context.set_offline(True)
     _grade(member, third, "Acquis", "Membre : saisi hors ligne.")
     _grade(member, fourth, "Partiellement acquis")
     _criterion(member, second).get_by_label("Commentaire").fill("Membre : veille revue hors ligne.")
     member.locator("#save-status", has_text=re.compile("^Pas de connexion")).wait_for()
     member.locator(f'fieldset[data-criterion="{third.uuid}"][data-state="pending"]').wait_for()
     assert third.pk not in _grades(world.member)
-    member_context.set_offline(False)
+    member.context.set_offline(False)
     _wait_saved(member, [second, third, fourth])
     assert _grades(world.member) == {
         first.pk: ("non_acquis", "Membre : besoin mal cerné."),

@@ -15,11 +15,11 @@ from certifolio.credentials.models import Award
 from certifolio.exams.domain.registrations import record_acquired_block
 from certifolio.referential.models import Block
 from tests.credentials.world import results_world
-from tests.factories import manager, totp_code, with_totp
+from tests.e2e.browsing import logged_in_page
+from tests.factories import manager
 from tests.pdf import qr_codes
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "correct horse battery staple"
 ISSUER = "AFIP Formations"
 
 
@@ -39,24 +39,6 @@ def world(live_server, transactional_db, settings, one_request_at_a_time, certif
     return world
 
 
-def _log_in(new_context, base_url, user, *, second_factor):
-    device = with_totp(user) if second_factor else None
-    context = new_context()
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(base_url + "/login/")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    if device is not None:
-        page.get_by_label("Code de votre application d’authentification, ou code de secours").fill(
-            totp_code(device)
-        )
-        page.get_by_role("button", name="Confirmer").click()
-    page.get_by_role("heading", name=re.compile("^Bonjour")).wait_for()
-    return page
-
-
 def _verdict(page) -> str:
     return page.locator("section.verdict").inner_text()
 
@@ -64,7 +46,7 @@ def _verdict(page) -> str:
 def test_results_are_published_downloaded_verified_and_revoked(world, live_server, contexts):
     base = live_server.url
     results_url = base + reverse("web:session_results", kwargs={"uuid": world.session.uuid})
-    boss = _log_in(contexts, base, manager(), second_factor=True)
+    boss = logged_in_page(contexts, base, manager(), second_factor=True)
 
     # 1. The manager publishes the results, then has their documents issued.
     boss.goto(results_url)
@@ -83,7 +65,7 @@ def test_results_are_published_downloaded_verified_and_revoked(world, live_serve
     assert (title.candidate, title.option.code) == (world.candidate, "ISR")
 
     # 2. The candidate downloads his certificate and its credential.
-    holder = _log_in(contexts, base, world.candidate, second_factor=False)
+    holder = logged_in_page(contexts, base, world.candidate, second_factor=False)
     holder.goto(base + reverse("web:candidate_results"))
     row = holder.get_by_role("row").filter(has=holder.get_by_role("link", name="Parchemin (PDF)"))
     assert title.number in row.inner_text()

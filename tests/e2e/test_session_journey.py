@@ -14,18 +14,17 @@ from certifolio.exams.enums import MessageState, PlanState, TieKind
 from certifolio.exams.models import Message, Oral, Session, SessionJuror
 from certifolio.referential.documents import read_document
 from certifolio.referential.domain.loading import load_referential
+from tests.e2e.browsing import log_in
 from tests.exams.records import complete_record
 from tests.factories import (
     OrganisationFactory,
     UserFactory,
     candidate,
     manager,
-    totp_code,
     with_totp,
 )
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "correct horse battery staple"
 LEA_COMPANY = "Transports Rhône-Alpes"
 # (e-mail, first name, last name); registered by CSV.
 BY_CSV = [
@@ -73,19 +72,6 @@ def world(live_server, transactional_db, settings):
         jurors.append(juror)
     declare_tie(jurors[0], actor=jurors[0].user, kind=TieKind.COMPANY, company=LEA_COMPANY)
     return boss, device, jurors
-
-
-def _log_in(page, base_url, email, device=None):
-    page.goto(base_url + "/login/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    if device is not None:
-        page.get_by_label("Code de votre application d’authentification, ou code de secours").fill(
-            totp_code(device)
-        )
-        page.get_by_role("button", name="Confirmer").click()
-    page.get_by_role("heading", name=re.compile("^Bonjour")).wait_for()
 
 
 def _create_session(page, base_url, start: datetime.date) -> Session:
@@ -176,7 +162,7 @@ def _juror_sets_availability(browser, base_url, session, juror):
     context = browser.new_context(locale="fr-FR")
     page = context.new_page()
     page.set_default_timeout(15_000)
-    _log_in(page, base_url, juror.user.email, with_totp(juror.user))
+    log_in(page, base_url, juror.user.email, with_totp(juror.user))
     page.goto(base_url + f"/jury/sessions/{session.uuid}/")
     for day in session.days():
         for half in ("Matin", "Après-midi"):
@@ -195,7 +181,7 @@ def test_session_prepared_and_convened_replans_only_the_orals_it_must(
     tied = jurors[0]
     base = live_server.url
     start = timezone.localdate() + datetime.timedelta(days=40)
-    _log_in(page, base, boss.email, device)
+    log_in(page, base, boss.email, device)
     session = _create_session(page, base, start)
     _register(page, base, session, tmp_path)
     _enlist_jurors(page, base, session, jurors)
