@@ -255,7 +255,9 @@ def revoke_award(award: Award, *, actor, reason: str) -> Award:
     """Revoke ``award`` with a reason: it stays in the register, marked revoked, its
     documents and credentials say so and the status list sets its bit. A revoked block
     is no longer held."""
-    award = Award.objects.select_for_update().select_related("block").get(pk=award.pk)
+    # Only the award's row is locked: PostgreSQL cannot lock the optional side of the
+    # join to its block (a title has none).
+    award = Award.objects.select_for_update(of=("self",)).select_related("block").get(pk=award.pk)
     if award.is_revoked:
         raise ValidationError(
             _("The award %(number)s was revoked on %(date)s.")
