@@ -179,8 +179,8 @@ def test_any_proof_member_altered_is_refused(signed, keys):
         ),
         "proofPurpose": not_verified
         + "proofPurpose 'assertionMethodx' does not match the expected 'assertionMethod'.",
-        "proofValue": not_verified
-        + "proofValue must decode to a 64-byte Ed25519 signature, got 65 bytes.",
+        # Whether the changed value still decodes to 64 bytes depends on the key.
+        "proofValue": SIGNATURE_INVALID,
     }
 
 

@@ -93,7 +93,9 @@ def verify_data_integrity_proof(
     try:
         ldp.OB3LdpVerifier(pubkey_pem=public_key).verify(copy.deepcopy(credential))
     except OB3VerificationError as error:
-        if "signature mismatch" in str(error):
+        # A changed proofValue decodes to a signature that does not match, or to no
+        # Ed25519 signature at all (65 bytes, say): either way the signature is broken.
+        if "signature mismatch" in str(error) or "Ed25519 signature" in str(error):
             raise _tampered() from None
         # The library checks the validity period with the clock: say it as we do.
         check_validity_period(credential, now=now)
