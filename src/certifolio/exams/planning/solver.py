@@ -91,7 +91,9 @@ def _balanced(
     return hint
 
 
-def _cut(name: str, analysis: Analysis, reports: list, time_limit: float) -> int | None:
+def _cut(
+    name: str, analysis: Analysis, reports: list, time_limit: float, *, packing: bool
+) -> int | None:
     """A counting lower bound of the goal (bounds.py), once everyone placeable is placed;
     for half-days, the bin-packing one too when it is proven within a twentieth of the
     time limit (3 s at most)."""
@@ -103,7 +105,11 @@ def _cut(name: str, analysis: Analysis, reports: list, time_limit: float) -> int
         days = next((r[1] for r in reports if r[0] == "days"), None)
         if days is None:
             return None
-        packed = packed_half_days(analysis, days, time_limit=min(3.0, time_limit / 20))
+        packed = (
+            packed_half_days(analysis, days, time_limit=min(3.0, time_limit / 20))
+            if packing
+            else None
+        )
         return max(fewest_half_days(analysis, days), packed or 0)
     if name == "most_orals":
         return fewest_most_orals(analysis)
@@ -125,8 +131,11 @@ def _pair(analysis: Analysis, b: int) -> tuple[int, int]:
     return (analysis.bins[b].jury, analysis.bins[b].window)
 
 
-def solve(problem: Problem, *, time_limit: float = 10.0, workers: int = 2) -> Plan:
-    """The best plan found within ``time_limit`` seconds."""
+def solve(
+    problem: Problem, *, time_limit: float = 10.0, workers: int = 2, packing: bool = True
+) -> Plan:
+    """The best plan found within ``time_limit`` seconds; ``packing=False`` leaves the
+    bin-packing bound of half-days out (to prove an optimum that does not rest on it)."""
     # OR-Tools' first import (pandas with it) takes seconds on a loaded machine: it is not
     # the solver's time, so the limit starts once it is loaded.
     importlib.import_module("ortools.sat.python.cp_model")
@@ -135,7 +144,7 @@ def solve(problem: Problem, *, time_limit: float = 10.0, workers: int = 2) -> Pl
         plan = _replan_keeping(problem, time_limit, workers, started)
         if plan is not None:
             return plan
-    return _solve(problem, time_limit, workers, started)
+    return _solve(problem, time_limit, workers, started, packing=packing)
 
 
 def _keepable(problem: Problem, analysis: Analysis) -> set[str]:
@@ -203,7 +212,9 @@ def _replan_keeping(problem: Problem, time_limit: float, workers: int, started: 
     )
 
 
-def _solve(problem: Problem, time_limit: float, workers: int, started: float) -> Plan:
+def _solve(
+    problem: Problem, time_limit: float, workers: int, started: float, *, packing: bool = True
+) -> Plan:
     from ortools.sat.python import cp_model  # noqa: PLC0415 (OR-Tools is heavy: loaded when planning)
 
     analysis = analyse(problem)
@@ -226,7 +237,7 @@ def _solve(problem: Problem, time_limit: float, workers: int, started: float) ->
             break
         model = built.model
         floor = _floor(name, built, hint, analysis, current)
-        cut = _cut(name, analysis, reports, time_limit)
+        cut = _cut(name, analysis, reports, time_limit, packing=packing)
         left = time_limit - (time.perf_counter() - started)
         if cut is not None and floor is None:
             model.add(goal >= cut)
