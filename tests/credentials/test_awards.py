@@ -16,7 +16,7 @@ from certifolio.exams.enums import Phase
 from certifolio.exams.models import AcquiredBlock
 from certifolio.referential.domain.versions import start_draft
 from certifolio.referential.models import Block, BlockEquivalence, Certification
-from tests.credentials.world import results_world
+from tests.credentials.world import results_world, titled_world
 from tests.factories import manager
 
 pytestmark = pytest.mark.django_db
@@ -54,11 +54,7 @@ def test_publish_results_awards_each_validated_block(seed_version):
 
 
 def test_publish_results_awards_the_title_when_the_rule_holds(seed_version):
-    world, _minutes = results_world(seed_version, validated=("BC01", "BC02"))
-    infra = Block.objects.get(version=seed_version, code="BC03")
-    record_acquired_block(
-        world.candidate, actor=None, block=infra, acquired_on=timezone.localdate()
-    )
+    world, _minutes = titled_world(seed_version)
 
     publish_results(world.session, actor=manager())
 

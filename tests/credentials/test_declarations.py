@@ -18,10 +18,9 @@ from certifolio.credentials.domain.declarations import (
 )
 from certifolio.credentials.enums import CpfState
 from certifolio.credentials.models import Award, CpfDeclaration, CpfFile
-from certifolio.exams.domain.registrations import record_acquired_block
 from certifolio.portfolio.models import CandidateProfile
-from certifolio.referential.models import Block, Certification
-from tests.credentials.world import results_world
+from certifolio.referential.models import Certification
+from tests.credentials.world import titled_world
 from tests.factories import manager
 
 pytestmark = pytest.mark.django_db
@@ -34,13 +33,7 @@ def titled(seed_version, settings):
     """A session published with one title awarded (BC03 held from before)."""
     settings.CPF_CLIENT_ID, settings.CPF_CONTRACT_ID = "03VML243", "MCFCER000209"
     Certification.objects.update(number="RNCP12345")
-    world, _minutes = results_world(seed_version, validated=("BC01", "BC02"))
-    record_acquired_block(
-        world.candidate,
-        actor=None,
-        block=Block.objects.get(version=seed_version, code="BC03"),
-        acquired_on=timezone.localdate(),
-    )
+    world, _minutes = titled_world(seed_version)
     CandidateProfile.objects.filter(user=world.candidate).update(
         birth_name="N’Diaye-Lefèvre", first_name_1="Anaïs"
     )

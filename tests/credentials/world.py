@@ -5,12 +5,15 @@ validated, BC02 not) and seals them with both members' approvals; ``validated`` 
 the blocks the decisions validate. The session is in its deliberation phase.
 """
 
+from django.utils import timezone
+
+from certifolio.exams.domain.registrations import record_acquired_block
 from certifolio.exams.enums import Phase
 from certifolio.exams.models import Session
 from certifolio.grading.domain.minutes import approve_minutes
 from certifolio.grading.models import BlockDecision
 from certifolio.portfolio.models import CandidateProfile
-from certifolio.referential.models import Certification
+from certifolio.referential.models import Block, Certification
 from tests.grading.minutes_world import minutes_world
 
 # What a certificate or an attestation must state and the seed title does not hold
@@ -71,4 +74,23 @@ def results_world(version, *, candidates=1, validated=("BC01",), sealed=True, na
         minutes = seal(minutes, world)
     Session.objects.filter(pk=world.session.pk).update(phase=Phase.DELIBERATION)
     world.session.refresh_from_db()
+    return world, minutes
+
+
+def held_from_before(candidate, version, code="BC03"):
+    """``candidate`` acquired the block ``code`` (the ISR option's, by default) in an
+    earlier session: with BC01 and BC02 validated, the title is his."""
+    record_acquired_block(
+        candidate,
+        actor=None,
+        block=Block.objects.get(version=version, code=code),
+        acquired_on=timezone.localdate(),
+    )
+
+
+def titled_world(version, **options):
+    """``results_world`` whose candidate earns the title once the results are published:
+    BC01 and BC02 validated by the jury, BC03 held from before."""
+    world, minutes = results_world(version, validated=("BC01", "BC02"), **options)
+    held_from_before(world.candidate, version)
     return world, minutes

@@ -12,9 +12,7 @@ from django.utils import timezone
 from certifolio.common.sealing import verify_sealed_pdf
 from certifolio.credentials.enums import AwardKind
 from certifolio.credentials.models import Award
-from certifolio.exams.domain.registrations import record_acquired_block
-from certifolio.referential.models import Block
-from tests.credentials.world import results_world
+from tests.credentials.world import titled_world
 from tests.e2e.browsing import logged_in_page
 from tests.factories import manager
 from tests.pdf import qr_codes
@@ -29,13 +27,7 @@ def world(live_server, transactional_db, settings, one_request_at_a_time, certif
     acquired BC03 (the ISR option's block) in an earlier session, so the title is his
     once the results are published. Links on documents lead to the live server."""
     settings.PUBLIC_URL = live_server.url
-    world, _minutes = results_world(certificate_mentions, validated=("BC01", "BC02"))
-    record_acquired_block(
-        world.candidate,
-        actor=None,
-        block=Block.objects.get(version=certificate_mentions, code="BC03"),
-        acquired_on=timezone.localdate(),
-    )
+    world, _minutes = titled_world(certificate_mentions)
     return world
 
 

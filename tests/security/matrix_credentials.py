@@ -23,12 +23,10 @@ from certifolio.credentials.models import (
     DocumentRun,
     ResultsPublication,
 )
-from certifolio.exams.domain.registrations import record_acquired_block
 from certifolio.exams.enums import Phase
 from certifolio.exams.models import Session
 from certifolio.grading.domain.minutes import approve_minutes
-from certifolio.referential.models import Block
-from tests.credentials.world import CERTIFICATE_SETTINGS, complete_record
+from tests.credentials.world import CERTIFICATE_SETTINGS, complete_record, held_from_before
 from tests.factories import candidate
 from tests.security import matrix_exams, matrix_grading_minutes
 
@@ -77,12 +75,7 @@ def cpf_objects(version, *, manager) -> dict:
     holder = candidate()
     complete_record(holder)
     session = sealed_session(version, holder, name="Session déclarée", failed=())
-    record_acquired_block(
-        holder,
-        actor=None,
-        block=Block.objects.get(version=version, code="BC03"),
-        acquired_on=timezone.localdate(),
-    )
+    held_from_before(holder, version)
     publish_results(session, actor=manager)
     today = timezone.localdate()
     cpf_file = declare_to_cpf(
