@@ -7,8 +7,8 @@ Pure: plain frozen dataclasses in, bytes out; no request, no database write.
 - ``holder_from_profile`` turns a candidate record into a ``CpfHolder``;
   ``cpf_problems`` says, translated, what a record (or a holder) lacks or holds that the
   declaration refuses. What it lacks is ``exams.queries.missing_record_fields``, the
-  rule registrations already apply; what the XSD refuses is read from ``LENGTHS`` and
-  the checks below, the one place that says what the XSD allows.
+  rule registrations already apply; what the XSD refuses is checked by ``cpf_checks``,
+  the one place that says what the XSD allows.
 - ``build_flux`` writes the file, after checking every value it would write with the
   same rules: a refused value raises ``CpfError`` with every problem, and never reaches
   the XML. ``validate_flux`` validates a file against the shipped XSD.
@@ -26,7 +26,7 @@ rendered. To support the kit 1.1.5: ship its XSD beside this one and point
 ``SCHEMA_PATH`` at it; add ``("action", "CREATION")`` (or ``"SUPPRESSION"``) to
 ``_flux`` right after ``horodatage``; add its ``identifiantNational`` branch (NIR and
 birth name) as a second choice in ``_identification``; add any new element's length to
-``LENGTHS``. Nothing else depends on the kit.
+``cpf_checks.LENGTHS``. Nothing else depends on the kit.
 """
 
 import functools
@@ -41,12 +41,10 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from lxml import etree
 
-from certifolio.common.text import describe_character, unstorable_character
+from certifolio.credentials.cpf_checks import NIL, problems_in
 from certifolio.exams.enums import OralMode
 from certifolio.exams.queries import missing_record_fields
 from certifolio.portfolio.enums import AccessRoute
@@ -63,92 +61,8 @@ PARIS = ZoneInfo("Europe/Paris")
 # Enumerations of the XSD.
 OBTENTION_VALUES = ("PAR_ADMISSION", "PAR_SCORING")
 EXAM_MODE_VALUES = ("A_DISTANCE", "EN_PRESENTIEL", "MIXTE")
-SEX_VALUES = ("M", "F")
 # How an oral was taken (exams' OralMode) → modalitePassageExamen.
 EXAM_MODES = {OralMode.ON_SITE: "EN_PRESENTIEL", OralMode.REMOTE: "A_DISTANCE"}
-
-# Lengths of the XSD's strings, (minimum, maximum) in characters, by element name (no
-# two elements of the same name have different lengths).
-LENGTHS = {
-    "idFlux": (1, 50),
-    "idClient": (8, 8),
-    "idContrat": (1, 20),
-    "type": (1, 255),
-    "code": (1, 100),
-    "idTechnique": (1, 255),
-    "urlPreuve": (1, 255),
-    "libelleOption": (1, 255),
-    "codePostalCentreExamen": (1, 9),
-    "scoring": (1, 255),
-    "verbatim": (1, 255),
-    "nomNaissance": (1, 60),
-    "nomUsage": (1, 60),
-    "prenom1": (1, 60),
-    "prenom2": (1, 60),
-    "prenom3": (1, 60),
-    "codeInsee": (5, 5),
-    "codePostal": (1, 9),
-    "libelleCommuneNaissance": (1, 60),
-    "codePaysNaissance": (3, 3),
-    "libellePaysNaissance": (1, 60),
-}
-# Every date and the horodatage match (19|20)[0-9]{2}-…, anneeNaissance is 1900 to 2099.
-YEARS = (1900, 2099)
-DATED = frozenset(
-    {
-        "horodatage",
-        "dateDebutExamen",
-        "dateFinExamen",
-        "dateDebutValidite",
-        "dateFinValidite",
-        "dateInscription",
-        "anneeNaissance",
-    }
-)
-# Enumerations whose value comes from recorded data (the others come from our enums).
-ENUMERATIONS = {"sexe": SEX_VALUES}
-# XML 1.0 cannot carry these two, although Python strings can.
-XML_NONCHARACTERS = frozenset("\ufffe\uffff")
-
-# The record's field behind each holder element: messages use its label.
-HOLDER_FIELDS = {
-    "nomNaissance": "birth_name",
-    "nomUsage": "usage_name",
-    "prenom1": "first_name_1",
-    "prenom2": "first_name_2",
-    "prenom3": "first_name_3",
-    "anneeNaissance": "birth_date",
-    "sexe": "sex",
-    "codeInsee": "birth_commune_insee",
-    "codePostal": "birth_postal_code",
-    "libelleCommuneNaissance": "birth_commune_name",
-    "libellePaysNaissance": "birth_country_name",
-}
-LABELS = {
-    "idFlux": gettext_lazy("file identifier"),
-    "horodatage": gettext_lazy("time of the file"),
-    "idClient": gettext_lazy("CDC client number (setting CPF_CLIENT_ID)"),
-    "idContrat": gettext_lazy("CDC contract number (setting CPF_CONTRACT_ID)"),
-    "code": gettext_lazy("RNCP or RS number"),
-    "idTechnique": gettext_lazy("award number"),
-    "urlPreuve": gettext_lazy("address of the verification page"),
-    "libelleOption": gettext_lazy("option"),
-    "dateDebutExamen": gettext_lazy("first day of the exam"),
-    "dateFinExamen": gettext_lazy("last day of the exam"),
-    "codePostalCentreExamen": gettext_lazy("postal code of the exam centre"),
-    "dateDebutValidite": gettext_lazy("date of award"),
-    "dateFinValidite": gettext_lazy("end of validity"),
-    "dateInscription": gettext_lazy("date of registration"),
-    "verbatim": gettext_lazy("verbatim"),
-}
-
-
-class _Nil:
-    def __repr__(self):
-        return "NIL"
-
-
-NIL = _Nil()
 
 
 class CpfError(ValidationError):
@@ -298,7 +212,7 @@ def cpf_problems(record: CandidateProfile | CpfHolder | None) -> list[str]:
         )
     if record is not None:
         holder = record if isinstance(record, CpfHolder) else _holder(record)
-        problems += _problems(("titulaire", _titulaire(holder)))
+        problems += problems_in(("titulaire", _titulaire(holder)))
     return problems
 
 
@@ -325,14 +239,14 @@ def build_flux(
         groups.setdefault(clean_text(passage.certification_code), []).append(passage)
     tree = _flux(sender, groups, flux_id, horodatage(created_at))
     # Each passage is checked on its own, to say whose award a problem is about.
-    problems += _problems(tree, skip={"passageCertification"})
+    problems += problems_in(tree, skip={"passageCertification"})
     for code in groups:
         if not re.match(CERTIFICATION_NUMBER_RE, code):
             problems.append(
                 _("%(code)s is not an RNCP or RS number (such as RNCP35584).") % {"code": code}
             )
     for passage in passages:
-        own = cpf_problems(passage.holder) + _problems(_passage(passage), skip={"titulaire"})
+        own = cpf_problems(passage.holder) + problems_in(_passage(passage), skip={"titulaire"})
         problems += [
             _("%(award)s (%(holder)s): %(problem)s")
             % {"award": passage.award_id, "holder": passage.holder, "problem": problem}
@@ -510,93 +424,6 @@ def _insee_country(holder: CpfHolder) -> str | None:
     ISO 3166 code is not written: the element takes the INSEE code, not the ISO one."""
     insee = clean_text(holder.birth_commune_insee)
     return insee[2:] if len(insee) == 5 and insee.startswith("99") else None
-
-
-# Checking the tree: what the XSD refuses, said with the record's words.
-
-
-def _label(name: str) -> str:
-    if name in HOLDER_FIELDS:
-        return capfirst(CandidateProfile._meta.get_field(HOLDER_FIELDS[name]).verbose_name)
-    return capfirst(LABELS.get(name, name))
-
-
-def _problems(node, *, skip: frozenset | set = frozenset()) -> list[str]:
-    name, value = node
-    if name in skip or value is NIL:
-        return []
-    if isinstance(value, list):
-        return [problem for child in value for problem in _problems(child, skip=skip)]
-    return _text_problems(name, value)
-
-
-def _text_problems(name: str, text: str) -> list[str]:
-    values = {"field": _label(name), "element": name}
-    char = _unwritable(text)
-    if char is not None:
-        return [
-            _(
-                "%(field)s holds %(char)s, a control character, a line break or another "
-                "character the CPF file cannot carry (%(element)s): remove it."
-            )
-            % {**values, "char": describe_character(char)}
-        ]
-    problems = []
-    if name in ENUMERATIONS and text not in ENUMERATIONS[name]:
-        problems.append(
-            _(
-                "%(field)s: “%(value)s” is not one of %(values)s, the values of the CPF "
-                "declaration (%(element)s)."
-            )
-            % {**values, "value": text, "values": ", ".join(ENUMERATIONS[name])}
-        )
-    if name in LENGTHS:
-        low, high = LENGTHS[name]
-        values |= {"length": len(text), "limit": high}
-        if low == high and len(text) != high:
-            problems.append(
-                ngettext(
-                    "%(field)s has %(length)d character; the CPF declaration needs exactly "
-                    "%(limit)d (%(element)s).",
-                    "%(field)s has %(length)d characters; the CPF declaration needs exactly "
-                    "%(limit)d (%(element)s).",
-                    len(text),
-                )
-                % values
-            )
-        elif len(text) > high:
-            problems.append(
-                ngettext(
-                    "%(field)s has %(length)d character; the CPF declaration accepts at most "
-                    "%(limit)d (%(element)s).",
-                    "%(field)s has %(length)d characters; the CPF declaration accepts at most "
-                    "%(limit)d (%(element)s).",
-                    len(text),
-                )
-                % values
-            )
-        elif len(text) < low:
-            problems.append(
-                _("%(field)s is empty; the CPF declaration needs it (%(element)s).") % values
-            )
-    if name in DATED and not YEARS[0] <= int(text[:4]) <= YEARS[1]:
-        problems.append(
-            _(
-                "%(field)s: the year %(year)s is outside 1900–2099, the years the CPF "
-                "declaration accepts (%(element)s)."
-            )
-            % {**values, "year": text[:4]}
-        )
-    return problems
-
-
-def _unwritable(text: str) -> str | None:
-    """The first character of ``text`` the file cannot carry: the record's rule for a
-    one-line text (``common.text``), and XML 1.0's non-characters."""
-    char = unstorable_character(text, multiline=False)
-    if char is not None:
-        return char
-    return next((char for char in text if char in XML_NONCHARACTERS), None)
 
 
 def _render(node, parent=None) -> etree._Element:
