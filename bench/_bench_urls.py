@@ -1,5 +1,5 @@
-"""The project's URLs plus the yardstick of the load benchmarks: a view that does one
-database write, behind the project's own middleware."""
+"""The project's URLs plus the yardsticks of the load benchmarks, behind the project's own
+middleware: a view that does one database write, and the smallest view."""
 
 from django.db import connection
 from django.http import HttpResponse
@@ -23,4 +23,12 @@ def one_write(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/one-write/", one_write), *project_urlpatterns]
+def minimal(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("bench/one-write/", one_write),
+    path("bench/minimal/", minimal),
+    *project_urlpatterns,
+]

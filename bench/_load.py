@@ -123,8 +123,10 @@ def free_port() -> int:
 class Gunicorn:
     """gunicorn serving certifolio with the benchmarks' settings, on loopback."""
 
-    def __init__(self, *, workers: int = 2):
+    def __init__(self, *, workers: int = 2, probe: str = "/bench/one-write/"):
         self.port = free_port()
+        # What is asked until it answers 200, to know the server is up.
+        self.probe = probe
         self.workers = workers
         self.process = None
 
@@ -160,7 +162,7 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise RuntimeError("gunicorn stopped at start")
             try:
-                status, _body = _send(self.port, Request("GET", "/bench/one-write/"))
+                status, _body = _send(self.port, Request("GET", self.probe))
                 if status == 200:
                     return
             except OSError:

@@ -151,7 +151,6 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
     # Tests on a server get a database name of their own, never one that something else
     # on that server uses (pytest-xdist adds _gw0, _gw1…; SQLite tests run in memory).

@@ -8,6 +8,7 @@ the register does not hold) is said to be unknown here, not invalid: only its is
 can tell.
 """
 
+import datetime
 import json
 import re
 import uuid as uuid_module
@@ -19,13 +20,14 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certifolio.common.prepared import PreparedRead
 from certifolio.credentials.errors import InvalidCredential
-from certifolio.credentials.holders import holder_facts
+from certifolio.credentials.holders import holder_of
 from certifolio.credentials.keys import public_jwks
 from certifolio.credentials.links import issuer_id
 from certifolio.credentials.models import Award
-from certifolio.credentials.status_list import status_bit
 from certifolio.credentials.vc_jwt import verify_credential_jwt
+from certifolio.portfolio.models import CandidateProfile
 
 VALID, REVOKED, UNKNOWN, INVALID = "valid", "revoked", "unknown", "invalid"
 # The rate limit's scope, shared by the page and the API: a client's calls count together.
@@ -42,11 +44,86 @@ def too_many_message() -> str:
 NUMBER = re.compile(r"^(RNCP\d{3,6}|C\d+)-\d{4}-\d{5,}$")
 
 
+# Holder's record fields the verdict names him with (``holder_of``).
+_HOLDER_FIELDS = (
+    "first_name_1",
+    "first_name_2",
+    "first_name_3",
+    "birth_name",
+    "usage_name",
+    "birth_country_code",
+)
+
+
+@dataclass(frozen=True)
+class RegisteredAward:
+    """What the register holds of an award and a verdict shows: read in one query,
+    compiled once (``PreparedRead``), since the verification is public and asked for far
+    more often than anything else."""
+
+    uuid: uuid_module.UUID
+    number: str
+    awarded_on: datetime.date
+    status_index: int
+    revoked_at: datetime.datetime | None
+    certification: str
+    rncp: str
+    issuer: str
+    block_code: str | None
+    block_title: str | None
+    option: str | None
+    holder: str
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+_REGISTER_COLUMNS = {
+    "uuid": "uuid",
+    "number": "number",
+    "awarded_on": "awarded_on",
+    "status_index": "status_index",
+    "revoked_at": "revoked_at",
+    "certification": "certification__title",
+    "rncp": "certification__number",
+    "issuer": "certification__certifier_name",
+    "block_code": "block__code",
+    "block_title": "block__title",
+    "option": "option__title",
+    **{f"holder_{name}": f"candidate__candidate_profile__{name}" for name in _HOLDER_FIELDS},
+}
+_BY_NUMBER = PreparedRead(Award, "number", **_REGISTER_COLUMNS)
+_BY_UUID = PreparedRead(Award, "uuid", **_REGISTER_COLUMNS)
+
+
+def _registered(row: dict | None) -> RegisteredAward | None:
+    if row is None:
+        return None
+    profile = None
+    if row["holder_birth_name"] is not None:
+        profile = CandidateProfile(**{name: row[f"holder_{name}"] for name in _HOLDER_FIELDS})
+    return RegisteredAward(
+        uuid=row["uuid"],
+        number=row["number"],
+        awarded_on=row["awarded_on"],
+        status_index=row["status_index"],
+        revoked_at=row["revoked_at"],
+        certification=row["certification"],
+        rncp=row["rncp"] or "",
+        issuer=row["issuer"],
+        block_code=f"{row['rncp'] or ''}{row['block_code']}" if row["block_code"] else None,
+        block_title=row["block_title"],
+        option=row["option"],
+        holder=holder_of(profile).name,
+    )
+
+
 @dataclass(frozen=True)
 class Verdict:
     status: str
     message: str
-    award: Award | None = None
+    award: RegisteredAward | None = None
     # What the award states, as shown: holder, achievement, number, dates, issuer.
     statement: dict = field(default_factory=dict)
     # How it was checked (the number, the link, the credential's proof…).
@@ -57,26 +134,26 @@ class Verdict:
         return self.status == VALID
 
 
-def statement_of(award: Award) -> dict:
+def statement_of(award: RegisteredAward) -> dict:
     achievement = (
-        _("Block %(code)s: %(title)s") % {"code": award.block.full_code, "title": award.block.title}
-        if award.block_id
-        else award.certification.title
+        _("Block %(code)s: %(title)s") % {"code": award.block_code, "title": award.block_title}
+        if award.block_code
+        else award.certification
     )
     return {
-        "holder": holder_facts(award.candidate).name,
+        "holder": award.holder,
         "achievement": achievement,
-        "option": award.option.title if award.option_id else "",
-        "certification": award.certification.title,
-        "rncp": award.certification.number or "",
+        "option": award.option or "",
+        "certification": award.certification,
+        "rncp": award.rncp,
         "number": award.number,
         "awarded_on": award.awarded_on,
-        "issuer": award.certification.certifier_name,
+        "issuer": award.issuer,
         "revoked_on": timezone.localdate(award.revoked_at) if award.revoked_at else None,
     }
 
 
-def verdict_of(award: Award, *, checked: str) -> Verdict:
+def verdict_of(award: RegisteredAward, *, checked: str) -> Verdict:
     statement = statement_of(award)
     if award.is_revoked:
         return Verdict(
@@ -97,12 +174,6 @@ def verdict_of(award: Award, *, checked: str) -> Verdict:
     )
 
 
-def _awards():
-    return Award.objects.select_related(
-        "certification", "block__version__certification", "option", "candidate"
-    )
-
-
 def unknown(checked: str) -> Verdict:
     return Verdict(
         UNKNOWN,
@@ -120,7 +191,7 @@ def verify_number(number: str) -> Verdict:
             _("A register number reads like RNCP12345-2026-00001."),
             checked=_("number"),
         )
-    award = _awards().filter(number=number).first()
+    award = _registered(_BY_NUMBER.get(number))
     if award is None:
         return unknown(_("number"))
     return verdict_of(award, checked=_("number in the register"))
@@ -128,7 +199,7 @@ def verify_number(number: str) -> Verdict:
 
 def verify_award(uuid) -> Verdict:
     """The award a QR code's link names."""
-    award = _awards().filter(uuid=uuid).first()
+    award = _registered(_BY_UUID.get(uuid))
     if award is None:
         return unknown(_("link"))
     return verdict_of(award, checked=_("link of the QR code"))
@@ -169,7 +240,7 @@ def parse_uuid(value) -> uuid_module.UUID | None:
         return None
 
 
-def _credential_statement(credential: dict, award: Award) -> dict:
+def _credential_statement(credential: dict, award: RegisteredAward) -> dict:
     """What the credential itself states (not what the register holds)."""
     subject = credential.get("credentialSubject") or {}
     achievement = subject.get("achievement") or {}
@@ -183,8 +254,8 @@ def _credential_statement(credential: dict, award: Award) -> dict:
         "holder": names[0] if names else "",
         "achievement": achievement.get("name", ""),
         "option": "",
-        "certification": award.certification.title,
-        "rncp": award.certification.number or "",
+        "certification": award.certification,
+        "rncp": award.rncp,
         "number": award.number,
         "awarded_on": award.awarded_on,
         "issuer": issuer.get("name", "") if isinstance(issuer, dict) else "",
@@ -210,7 +281,6 @@ def verify_credential(text: str) -> Verdict:
     from certifolio.credentials.data_integrity import (  # noqa: PLC0415
         verify_data_integrity_proof,
     )
-    from certifolio.credentials.domain.credentials import current_status_list  # noqa: PLC0415
 
     text = (text or "").strip()
     try:
@@ -243,10 +313,9 @@ def verify_credential(text: str) -> Verdict:
     status = credential.get("credentialStatus") or {}
     if award is None or str(status.get("statusListIndex")) != str(award.status_index):
         return unknown(_("credential"))
+    # The revocation list is the register's revocations written as bits: the award's own
+    # revocation is its bit, read without building the 16 KB list at each request.
     verdict = verdict_of(award, checked=checked)
-    revoked = status_bit(current_status_list(), award.status_index)
-    if revoked and verdict.status != REVOKED:
-        verdict = Verdict(REVOKED, _("Revoked."), award, verdict.statement, checked)
     return Verdict(
         verdict.status, verdict.message, award, _credential_statement(credential, award), checked
     )
