@@ -19,7 +19,7 @@ def _sample(field):
     for it."""
     if isinstance(field, models.UUIDField):
         return uuid.UUID(int=0)
-    if isinstance(field, models.IntegerField | models.AutoField | models.BigAutoField):
+    if isinstance(field, models.IntegerField):
         return 0
     return ""
 

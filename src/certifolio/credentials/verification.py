@@ -28,6 +28,7 @@ from certifolio.credentials.links import issuer_id
 from certifolio.credentials.models import Award
 from certifolio.credentials.vc_jwt import verify_credential_jwt
 from certifolio.portfolio.models import CandidateProfile
+from certifolio.referential.models import Block
 
 VALID, REVOKED, UNKNOWN, INVALID = "valid", "revoked", "unknown", "invalid"
 # The rate limit's scope, shared by the page and the API: a client's calls count together.
@@ -61,7 +62,6 @@ class RegisteredAward:
     compiled once (``PreparedRead``), since the verification is public and asked for far
     more often than anything else."""
 
-    uuid: uuid_module.UUID
     number: str
     awarded_on: datetime.date
     status_index: int
@@ -80,7 +80,6 @@ class RegisteredAward:
 
 
 _REGISTER_COLUMNS = {
-    "uuid": "uuid",
     "number": "number",
     "awarded_on": "awarded_on",
     "status_index": "status_index",
@@ -103,8 +102,8 @@ def _registered(row: dict | None) -> RegisteredAward | None:
     profile = None
     if row["holder_birth_name"] is not None:
         profile = CandidateProfile(**{name: row[f"holder_{name}"] for name in _HOLDER_FIELDS})
+    block_code = Block.full_code_of(row["rncp"], row["block_code"]) if row["block_code"] else None
     return RegisteredAward(
-        uuid=row["uuid"],
         number=row["number"],
         awarded_on=row["awarded_on"],
         status_index=row["status_index"],
@@ -112,7 +111,7 @@ def _registered(row: dict | None) -> RegisteredAward | None:
         certification=row["certification"],
         rncp=row["rncp"] or "",
         issuer=row["issuer"],
-        block_code=f"{row['rncp'] or ''}{row['block_code']}" if row["block_code"] else None,
+        block_code=block_code,
         block_title=row["block_title"],
         option=row["option"],
         holder=holder_of(profile).name,

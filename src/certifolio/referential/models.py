@@ -325,9 +325,12 @@ class Block(VersionContent):
 
     @property
     def full_code(self) -> str:
+        return self.full_code_of(self.version.certification.number, self.code)
+
+    @staticmethod
+    def full_code_of(number: str | None, code: str) -> str:
         """RNCP<n>BC<nn> once the certification has its number, else BC<nn>."""
-        number = self.version.certification.number
-        return f"{number}{self.code}" if number else self.code
+        return f"{number}{code}" if number else code
 
     @property
     def is_common(self) -> bool:
