@@ -9,7 +9,9 @@ from certifolio.credentials.documents import IncompleteDocument
 from certifolio.credentials.domain.awards import publish_results, revoke_award
 from certifolio.credentials.domain.documents import issue_document, start_document_run
 from certifolio.credentials.enums import RunState
+from certifolio.credentials.holders import holder_facts
 from certifolio.credentials.models import Award, Credential, Document, DocumentRun
+from certifolio.credentials.verification import verify_award, verify_number
 from tests.credentials.world import results_world
 from tests.factories import manager
 from tests.pdf import pdf_text
@@ -97,3 +99,28 @@ def test_the_verification_is_rate_limited(published, client, settings):
     answers = [client.get(url, {"q": "RNCP12345-2026-99999"}).status_code for _ in range(3)]
 
     assert answers == [200, 200, 429]
+
+
+def test_a_verdict_states_what_the_register_holds_of_the_award(published):
+    award = (
+        Award.objects.select_related("block__version__certification", "certification")
+        .filter(block__isnull=False)
+        .first()
+    )
+
+    by_number = verify_number(award.number)
+    by_link = verify_award(award.uuid)
+
+    assert by_number.statement == by_link.statement
+    assert by_number.statement == {
+        "holder": holder_facts(award.candidate).name,
+        "achievement": f"Bloc {award.block.full_code}\u202f: {award.block.title}",
+        "option": "",
+        "certification": award.certification.title,
+        "rncp": "RNCP12345",
+        "number": award.number,
+        "awarded_on": award.awarded_on,
+        "issuer": award.certification.certifier_name,
+        "revoked_on": None,
+    }
+    assert award.block.full_code == "RNCP12345BC01"
